@@ -1,0 +1,22 @@
+import type { Config } from '../config/index.js';
+
+/** A started API server, as `serve` sees it. */
+export interface ServerHandle {
+  address: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * What every sub-command gets from the entry point: I/O streams and the
+ * configuration loader, so commands are testable without a real process.
+ */
+export interface CliContext {
+  /** Reads standard input to the end as UTF-8. */
+  readStdin(): Promise<string>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Loads the configuration from the environment, with command-line overrides applied on top. */
+  loadConfig(overrides?: Record<string, string>): Config;
+  /** Wires and starts the API server (provided by src/main, which alone knows the concrete parts). */
+  startServer(config: Config): Promise<ServerHandle>;
+}

@@ -1,0 +1,2 @@
+export type { CliContext, ServerHandle } from './context.js';
+export { buildProgram, EXIT, runCli } from './program.js';

@@ -1,0 +1,3 @@
+export { loadConfig } from './load.js';
+export type { Config } from './schema.js';
+export { EnvSchema } from './schema.js';

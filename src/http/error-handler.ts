@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_CATALOGUE, type ErrorCode, isAppError } from '../core/index.js';
+import { type Problem, STATUS_BY_KIND } from './problem.js';
+
+/** Maps a Fastify-native error (validation, body parsing, limits) to one of our codes. */
+function fromFastifyError(err: FastifyError): AppError {
+  if (err.validation) {
+    const fields = err.validation.map((v) => {
+      const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+      const missing = (v.params as { missingProperty?: string }).missingProperty;
+      const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+      const field = [path, missing ?? extra].filter(Boolean).join('.') || '(body)';
+      return { field, message: v.message ?? 'invalid' };
+    });
+    const where = err.validationContext ?? 'body';
+    const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return new AppError('CS_ERR_VALIDATION', `Invalid ${where}: ${summary}`, {
+      cause: err,
+      details: { fields },
+    });
+  }
+  const byCode: Record<string, ErrorCode> = {
+    FST_ERR_CTP_BODY_TOO_LARGE: 'CS_ERR_PAYLOAD_TOO_LARGE',
+    FST_ERR_CTP_INVALID_JSON_BODY: 'CS_ERR_VALIDATION',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'CS_ERR_VALIDATION',
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'CS_ERR_VALIDATION',
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'CS_ERR_VALIDATION',
+  };
+  const mapped = byCode[err.code];
+  if (mapped) return new AppError(mapped, err.message, { cause: err });
+  if (err.statusCode === 429) return new AppError('CS_ERR_RATE_LIMITED', err.message, { cause: err });
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    // Any other client error Fastify raises (bad JSON, prototype pollution, bad content type...).
+    return new AppError('CS_ERR_VALIDATION', err.message, { cause: err });
+  }
+  return new AppError('CS_ERR_INTERNAL', 'Internal error', { cause: err });
+}
+
+/**
+ * The one error handler: every failure leaves as `application/problem+json`
+ * with a stable code. Client mistakes are 4xx and logged at info; only our
+ * own faults are 5xx, logged with their cause chain and never detailed to the caller.
+ */
+export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = isAppError(err) ? err : fromFastifyError(err as FastifyError);
+  const status = STATUS_BY_KIND[appError.kind];
+  if (status >= 500) request.log.error({ err }, 'request failed');
+  else request.log.info({ code: appError.code, detail: appError.message }, 'request rejected');
+  const problem: Problem = {
+    type: `https://cyberstreams.dev/errors/${appError.code}`,
+    title: ERROR_CATALOGUE[appError.code].title,
+    status,
+    detail: status >= 500 && appError.code === 'CS_ERR_INTERNAL' ? 'Internal error' : appError.message,
+    code: appError.code,
+    instance: request.id,
+    ...(status < 500 && appError.details ? appError.details : {}),
+  };
+  if (appError.kind === 'rate-limited' && reply.getHeader('retry-after') === undefined) {
+    reply.header('retry-after', '1');
+  }
+  void reply.status(status).type('application/problem+json').send(problem);
+}

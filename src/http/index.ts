@@ -1,0 +1,2 @@
+export { type AppDeps, buildApp } from './app.js';
+export type { Problem } from './problem.js';

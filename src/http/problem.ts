@@ -1,0 +1,27 @@
+import type { ErrorKind } from '../core/index.js';
+
+/** HTTP status for each kind of failure. */
+export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = Object.freeze({
+  'bad-input': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  'rate-limited': 429,
+  unavailable: 503,
+  internal: 500,
+});
+
+/** An RFC 9457 `application/problem+json` body. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** Stable error code from the catalogue. */
+  code: string;
+  /** The request id, to find the matching log lines. */
+  instance?: string;
+  [extra: string]: unknown;
+}

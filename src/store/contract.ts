@@ -1,0 +1,21 @@
+/**
+ * The persistence contract. Every backend (embedded SQLite, PostgreSQL)
+ * implements it and passes the one conformance suite in `conformance.ts`.
+ *
+ * Methods are async even where SQLite is synchronous, so callers never depend
+ * on a backend's timing. Writes resolve only once they are durable
+ * (committed, and for SQLite in WAL with `synchronous=FULL`).
+ */
+export interface Store {
+  /** `sqlite` or `postgres`. */
+  readonly kind: StoreKind;
+  /** Resolves when the backend answers a trivial query; rejects with CS_ERR_STORE_UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+  /** The highest migration version applied. */
+  schemaVersion(): Promise<number>;
+  /** Releases connections and file handles. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Which backend a {@link Store} runs on. */
+export type StoreKind = 'sqlite' | 'postgres';

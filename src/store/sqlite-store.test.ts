@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { storeConformance } from './conformance.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+storeConformance('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-sqlite-'));
+  const store = openSqliteStore({ path: join(dir, 'store.sqlite') });
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+test('sqlite store runs in WAL mode with foreign keys on', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-sqlite-'));
+  const store = openSqliteStore({ path: join(dir, 'nested', 'store.sqlite') });
+  try {
+    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('migrating twice is a no-op and a failed migration is reported', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-sqlite-'));
+  const path = join(dir, 'store.sqlite');
+  try {
+    await openSqliteStore({ path }).close();
+    const again = openSqliteStore({ path });
+    assert.equal(await again.schemaVersion(), 1);
+    await again.close();
+    assert.throws(
+      () =>
+        openSqliteStore({
+          path,
+          migrations: [
+            { version: 1, name: 'meta', sql: 'SELECT 1' },
+            { version: 2, name: 'broken', sql: 'CREATE TABLE' },
+          ],
+        }),
+      { code: 'CS_ERR_STORE_MIGRATION' },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
