@@ -1,13 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../core/index.js';
 import type { CliContext } from './context.js';
+import { registerEval } from './eval.js';
 import { registerServe } from './serve.js';
+import { registerTrain } from './train.js';
 
 /** Exit codes of the CLI. */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
 /** Every sub-command, in the order `--help` lists them. Each file registers one. */
-const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [registerServe];
+const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
+  registerServe,
+  registerTrain,
+  registerEval,
+];
 
 /** Builds the `cyberstreams` program with all sub-commands. */
 export function buildProgram(ctx: CliContext, version: string): Command {
