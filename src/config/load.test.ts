@@ -29,3 +29,30 @@ test('bad values are rejected with the variable named', () => {
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
   assert.throws(() => loadConfig({ PORT: '70000' }), /PORT/);
 });
+
+test('API settings have safe defaults: auth on, bounded batches, retention on', () => {
+  const config = loadConfig({});
+  assert.equal(config.AUTH_DISABLED, false);
+  assert.equal(config.RATE_LIMIT_MAX, 600);
+  assert.equal(config.RATE_LIMIT_WINDOW_MS, 60_000);
+  assert.equal(config.PREDICTION_RETENTION_DAYS, 90);
+  assert.equal(config.BATCH_MAX_ITEMS, 1_000);
+  assert.equal(config.BATCH_MAX_BYTES, 5 * 1024 * 1024);
+  assert.equal(config.BODY_MAX_BYTES, 1024 * 1024);
+  assert.equal(config.PREDICTION_CACHE_MAX_ENTRIES, 10_000);
+  assert.equal(config.REDIS_PREFIX, 'cyberstreams:');
+});
+
+test('AUTH_DISABLED accepts only explicit booleans', () => {
+  assert.equal(loadConfig({ AUTH_DISABLED: 'true' }).AUTH_DISABLED, true);
+  assert.equal(loadConfig({ AUTH_DISABLED: 'false' }).AUTH_DISABLED, false);
+  assert.throws(() => loadConfig({ AUTH_DISABLED: 'yes please' }), /AUTH_DISABLED/);
+});
+
+test('API limits are range-checked', () => {
+  assert.equal(loadConfig({ BATCH_MAX_ITEMS: '50', PREDICTION_RETENTION_DAYS: '0' }).BATCH_MAX_ITEMS, 50);
+  assert.throws(() => loadConfig({ BATCH_MAX_ITEMS: '0' }), /BATCH_MAX_ITEMS/);
+  assert.throws(() => loadConfig({ RATE_LIMIT_MAX: '-1' }), /RATE_LIMIT_MAX/);
+  assert.throws(() => loadConfig({ PREDICTION_RETENTION_DAYS: '-5' }), /PREDICTION_RETENTION_DAYS/);
+  assert.throws(() => loadConfig({ BODY_MAX_BYTES: '10' }), /BODY_MAX_BYTES/);
+});

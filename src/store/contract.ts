@@ -1,3 +1,7 @@
+import type { ApiKeyRepository } from './api-keys.js';
+import type { FeedbackRepository } from './feedback.js';
+import type { PredictionRepository } from './predictions.js';
+
 /**
  * The persistence contract. Every backend (embedded SQLite, PostgreSQL)
  * implements it and passes the one conformance suite in `conformance.ts`.
@@ -13,8 +17,14 @@ export interface Store {
   ping(): Promise<void>;
   /** The highest migration version applied. */
   schemaVersion(): Promise<number>;
-  /** Releases connections and file handles. Idempotent. */
+  /** Releases connections and file handles, after committing queued writes. Idempotent. */
   close(): Promise<void>;
+  /** Every answered prediction, with its model version. */
+  readonly predictions: PredictionRepository;
+  /** Analyst feedback, linked to predictions and model versions. */
+  readonly feedback: FeedbackRepository;
+  /** API key records (hashes and roles, never keys). */
+  readonly apiKeys: ApiKeyRepository;
 }
 
 /** Which backend a {@link Store} runs on. */

@@ -2,6 +2,9 @@ import pg from 'pg';
 import { AppError } from '../core/index.js';
 import type { Store } from './contract.js';
 import { assertMigrationsOrdered, type Migration, POSTGRES_MIGRATIONS } from './migrations.js';
+import { PostgresApiKeys } from './postgres-api-keys.js';
+import { PostgresFeedback } from './postgres-feedback.js';
+import { PostgresPredictions } from './postgres-predictions.js';
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -93,11 +96,18 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   /** The schema every connection uses. */
   readonly schema: string;
+  readonly predictions: PostgresPredictions;
+  readonly feedback: PostgresFeedback;
+  readonly apiKeys: PostgresApiKeys;
   #closed = false;
 
+  /** Wraps a connected pool whose schema is migrated. */
   constructor(pool: pg.Pool, schema: string) {
     this.pool = pool;
     this.schema = schema;
+    this.predictions = new PostgresPredictions(pool);
+    this.feedback = new PostgresFeedback(pool);
+    this.apiKeys = new PostgresApiKeys(pool);
   }
 
   async ping(): Promise<void> {
@@ -118,6 +128,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.predictions.idle();
     await this.pool.end();
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { storeConformance } from './conformance.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 storeConformance('sqlite', async () => {
@@ -36,15 +37,15 @@ test('migrating twice is a no-op and a failed migration is reported', async () =
   try {
     await openSqliteStore({ path }).close();
     const again = openSqliteStore({ path });
-    assert.equal(await again.schemaVersion(), 1);
+    assert.equal(await again.schemaVersion(), SQLITE_MIGRATIONS.length);
     await again.close();
     assert.throws(
       () =>
         openSqliteStore({
           path,
           migrations: [
-            { version: 1, name: 'meta', sql: 'SELECT 1' },
-            { version: 2, name: 'broken', sql: 'CREATE TABLE' },
+            ...SQLITE_MIGRATIONS,
+            { version: SQLITE_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE' },
           ],
         }),
       { code: 'CS_ERR_STORE_MIGRATION' },

@@ -4,6 +4,9 @@ import Database from 'better-sqlite3';
 import { AppError } from '../core/index.js';
 import type { Store } from './contract.js';
 import { assertMigrationsOrdered, type Migration, SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteApiKeys } from './sqlite-api-keys.js';
+import { SqliteFeedback } from './sqlite-feedback.js';
+import { SqlitePredictions } from './sqlite-predictions.js';
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -64,10 +67,17 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   /** The open connection, for the repositories built on this store. */
   readonly db: Database.Database;
+  readonly predictions: SqlitePredictions;
+  readonly feedback: SqliteFeedback;
+  readonly apiKeys: SqliteApiKeys;
   #closed = false;
 
+  /** Wraps an open, migrated connection. */
   constructor(db: Database.Database) {
     this.db = db;
+    this.predictions = new SqlitePredictions(db);
+    this.feedback = new SqliteFeedback(db);
+    this.apiKeys = new SqliteApiKeys(db);
   }
 
   async ping(): Promise<void> {
@@ -88,6 +98,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.predictions.idle();
     this.db.close();
   }
 }
