@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   CS_ERR_RATE_LIMITED: { kind: 'rate-limited', title: 'Rate limit exceeded' },
   CS_ERR_CONFLICT: { kind: 'conflict', title: 'Conflict' },
   CS_ERR_INTERNAL: { kind: 'internal', title: 'Internal error' },
+  CS_ERR_ASSET_MISSING: { kind: 'unavailable', title: 'A shipped asset file is missing' },
 } as const satisfies Record<string, { kind: ErrorKind; title: string }>;
 
 /** A stable error code from {@link ERROR_CATALOGUE}. */
