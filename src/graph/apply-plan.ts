@@ -1,0 +1,226 @@
+import { AppError } from '../core/index.js';
+import { normaliseName, normaliseXid } from './normalise.js';
+import {
+  type AliasEntry,
+  type EdgeInput,
+  edgeAllowed,
+  type GraphBatch,
+  type GraphEdge,
+  isEdgeType,
+  isNodeType,
+  type NodeType,
+  type Props,
+} from './schema.js';
+
+/**
+ * The backend-independent half of `apply()`: validate a batch against the
+ * schema and what is stored, merge it into the stored nodes, and work out the
+ * rows that actually change. Backends only read the existing rows and write the plan.
+ */
+
+/** Limits on stored values (characters). */
+export const LIMITS = Object.freeze({ id: 2200, name: 1024, alias: 512, source: 200, propsJson: 65536 });
+
+/** What a backend reads before planning: the stored state of the batch's nodes. */
+export interface StoredNodeCore {
+  id: string;
+  type: NodeType;
+  name: string;
+  props: Props;
+  sources: string[];
+  createdAt: string;
+}
+
+/** A node row to insert or update. */
+export interface NodeRow extends StoredNodeCore {
+  updatedAt: string;
+  isNew: boolean;
+}
+
+/** The rows one `apply()` writes. */
+export interface ApplyPlan {
+  nodeRows: NodeRow[];
+  aliasRows: AliasEntry[];
+  edgeRows: GraphEdge[];
+  created: number;
+  updated: number;
+}
+
+/** Edge key used to compare with stored edges. */
+export function edgeKey(e: { src: string; type: string; dst: string; source: string }): string {
+  return `${e.src}\u0000${e.type}\u0000${e.dst}\u0000${e.source}`;
+}
+
+/** JSON with object keys sorted, so equal values compare equal whatever the key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
+    }
+    return v;
+  });
+}
+
+function bad(message: string, details: Record<string, unknown>): AppError {
+  return new AppError('CS_ERR_VALIDATION', `Graph batch is invalid: ${message}`, { details });
+}
+
+function checkString(value: unknown, max: number, what: string, where: Record<string, unknown>): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max || value.includes('\u0000')) {
+    throw bad(`${what} must be a non-empty string of at most ${max} characters without NUL`, where);
+  }
+  return value;
+}
+
+function checkProps(props: unknown, where: Record<string, unknown>): Props {
+  if (props === undefined) return {};
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    throw bad('props must be an object', where);
+  }
+  // PostgreSQL JSONB refuses NUL characters; they carry no meaning in our props.
+  const json = JSON.stringify(props).replace(/(?<!\\)\\u0000/g, '');
+  if (json.length > LIMITS.propsJson) throw bad(`props exceed ${LIMITS.propsJson} characters of JSON`, where);
+  return JSON.parse(json) as Props;
+}
+
+/** Every node id the batch mentions (its nodes and both ends of its edges). */
+export function batchNodeIds(batch: GraphBatch): string[] {
+  const ids = new Set<string>();
+  for (const n of batch.nodes) ids.add(n.id);
+  for (const e of batch.edges) {
+    ids.add(e.src);
+    ids.add(e.dst);
+  }
+  return [...ids];
+}
+
+/**
+ * Validates `batch` and merges it into `existing` (the stored nodes among
+ * {@link batchNodeIds}), returning the rows to write. `existingEdges` maps
+ * {@link edgeKey} to the stored confidence and `stableJson(props)` of edges the
+ * batch touches, so unchanged edges are not rewritten.
+ *
+ * @throws AppError CS_ERR_VALIDATION on the first problem found.
+ */
+export function planApply(
+  batch: GraphBatch,
+  existing: ReadonlyMap<string, StoredNodeCore>,
+  existingEdges: ReadonlyMap<string, { confidence: number; propsJson: string }>,
+  nowIso: string,
+): ApplyPlan {
+  const merged = new Map<string, NodeRow>();
+  const aliasRows = new Map<string, AliasEntry>();
+  const addAlias = (nodeId: string, nodeType: NodeType, kind: AliasEntry['kind'], value: string) => {
+    const v = value.trim().replaceAll('\u0000', '');
+    if (v.length === 0) return;
+    if (v.length > LIMITS.alias) throw bad(`alias longer than ${LIMITS.alias} characters`, { nodeId });
+    const norm = kind === 'xid' ? normaliseXid(v) : normaliseName(v);
+    if (norm.length === 0) return;
+    const key = `${norm}\u0000${nodeId}\u0000${kind}`;
+    if (!aliasRows.has(key)) aliasRows.set(key, { norm, nodeId, nodeType, kind, value: v });
+  };
+
+  batch.nodes.forEach((input, index) => {
+    const where = { node: index, id: input.id };
+    const id = checkString(input.id, LIMITS.id, 'node id', where);
+    if (!isNodeType(input.type)) throw bad(`unknown node type ${String(input.type)}`, where);
+    const name = checkString(input.name?.trim(), LIMITS.name, 'node name', where);
+    const source = checkString(input.source, LIMITS.source, 'node source', where);
+    const props = checkProps(input.props, where);
+    const before = merged.get(id) ?? existing.get(id);
+    if (before && before.type !== input.type) {
+      throw bad(`node ${id} is a ${before.type}, not a ${input.type}`, where);
+    }
+    const row: NodeRow = before
+      ? {
+          ...before,
+          name: input.primary === true ? name : before.name,
+          props: { ...before.props, ...props },
+          sources: before.sources.includes(source) ? before.sources : [...before.sources, source].sort(),
+          updatedAt: nowIso,
+          isNew: !existing.has(id),
+        }
+      : {
+          id,
+          type: input.type,
+          name,
+          props,
+          sources: [source],
+          createdAt: nowIso,
+          updatedAt: nowIso,
+          isNew: true,
+        };
+    merged.set(id, row);
+    addAlias(id, input.type, 'name', name);
+    for (const a of input.aliases ?? []) {
+      if (typeof a !== 'string') throw bad('aliases must be strings', where);
+      addAlias(id, input.type, input.aliasKind ?? 'alias', a);
+    }
+    for (const x of input.xids ?? []) {
+      if (typeof x !== 'string') throw bad('xids must be strings', where);
+      addAlias(id, input.type, 'xid', x);
+    }
+  });
+
+  const typeOf = (id: string): NodeType | undefined => merged.get(id)?.type ?? existing.get(id)?.type;
+  const edgeRows = new Map<string, GraphEdge>();
+  batch.edges.forEach((e: EdgeInput, index) => {
+    const where = { edge: index, src: e.src, type: e.type, dst: e.dst };
+    if (!isEdgeType(e.type)) throw bad(`unknown edge type ${String(e.type)}`, where);
+    const srcType = typeOf(e.src);
+    const dstType = typeOf(e.dst);
+    if (!srcType || !dstType) throw bad(`edge joins an unknown node ${srcType ? e.dst : e.src}`, where);
+    if (!edgeAllowed(e.type, srcType, dstType)) {
+      throw bad(`${srcType} -[${e.type}]-> ${dstType} is not in the schema`, where);
+    }
+    const source = checkString(e.source, LIMITS.source, 'edge source', where);
+    if (
+      typeof e.confidence !== 'number' ||
+      !Number.isFinite(e.confidence) ||
+      e.confidence < 0 ||
+      e.confidence > 1
+    ) {
+      throw bad('edge confidence must be a number in [0, 1]', where);
+    }
+    const props = checkProps(e.props, where);
+    const key = edgeKey({ ...e, source });
+    edgeRows.set(key, {
+      src: e.src,
+      srcType,
+      type: e.type,
+      dst: e.dst,
+      dstType,
+      source,
+      confidence: e.confidence,
+      props,
+      updatedAt: nowIso,
+    });
+  });
+
+  const nodeRows: NodeRow[] = [];
+  let created = 0;
+  let updated = 0;
+  for (const row of merged.values()) {
+    const before = existing.get(row.id);
+    if (!before) {
+      created++;
+      nodeRows.push(row);
+    } else if (
+      before.name !== row.name ||
+      stableJson(before.props) !== stableJson(row.props) ||
+      before.sources.join('\u0000') !== row.sources.join('\u0000')
+    ) {
+      updated++;
+      nodeRows.push(row);
+    }
+  }
+  const changedEdges = [...edgeRows.entries()]
+    .filter(([key, e]) => {
+      const before = existingEdges.get(key);
+      return !before || before.confidence !== e.confidence || before.propsJson !== stableJson(e.props);
+    })
+    .map(([, e]) => e);
+  return { nodeRows, aliasRows: [...aliasRows.values()], edgeRows: changedEdges, created, updated };
+}

@@ -1,0 +1,134 @@
+import type { Migration } from '../store/index.js';
+
+/**
+ * The graph's own tables, with their own migration record (`graph_schema_migrations`),
+ * so the graph can live in its own SQLite file or beside the main store's tables
+ * in one PostgreSQL schema without either module touching the other's migrations.
+ * Append only: a shipped migration is never edited.
+ *
+ * Indexes: edges are keyed by (src, type, dst, source), which serves outgoing
+ * lookups; `graph_edges_in` (dst, type, src) serves incoming ones. Both carry
+ * the type of the far end (`dst_type`, `src_type`) so type-filtered traversals
+ * need no join. Aliases are looked up by normalised form. PostgreSQL key columns
+ * use the "C" collation so ordering (export cursors) matches SQLite byte order.
+ */
+
+const SQLITE_V1 = `
+CREATE TABLE graph_nodes (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  props TEXT NOT NULL DEFAULT '{}',
+  sources TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX graph_nodes_type ON graph_nodes (type, id);
+CREATE TABLE graph_edges (
+  src TEXT NOT NULL REFERENCES graph_nodes (id) ON DELETE CASCADE,
+  src_type TEXT NOT NULL,
+  type TEXT NOT NULL,
+  dst TEXT NOT NULL REFERENCES graph_nodes (id) ON DELETE CASCADE,
+  dst_type TEXT NOT NULL,
+  source TEXT NOT NULL,
+  confidence REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+  props TEXT NOT NULL DEFAULT '{}',
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (src, type, dst, source)
+) WITHOUT ROWID;
+CREATE INDEX graph_edges_in ON graph_edges (dst, type, src);
+CREATE TABLE graph_aliases (
+  norm TEXT NOT NULL,
+  node_id TEXT NOT NULL REFERENCES graph_nodes (id) ON DELETE CASCADE,
+  node_type TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (norm, node_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX graph_aliases_node ON graph_aliases (node_id);
+CREATE INDEX graph_aliases_type ON graph_aliases (node_type, kind);
+CREATE TABLE graph_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE graph_itemsets (
+  items TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  support REAL NOT NULL
+);
+CREATE TABLE graph_rules (
+  antecedent TEXT NOT NULL,
+  consequent TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  support REAL NOT NULL,
+  confidence REAL NOT NULL,
+  lift REAL NOT NULL,
+  PRIMARY KEY (antecedent, consequent)
+);
+`;
+
+const POSTGRES_V1 = `
+CREATE TABLE graph_nodes (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  props JSONB NOT NULL DEFAULT '{}',
+  sources JSONB NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX graph_nodes_type ON graph_nodes (type, id);
+CREATE TABLE graph_edges (
+  src TEXT COLLATE "C" NOT NULL REFERENCES graph_nodes (id) ON DELETE CASCADE,
+  src_type TEXT NOT NULL,
+  type TEXT COLLATE "C" NOT NULL,
+  dst TEXT COLLATE "C" NOT NULL REFERENCES graph_nodes (id) ON DELETE CASCADE,
+  dst_type TEXT NOT NULL,
+  source TEXT COLLATE "C" NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+  props JSONB NOT NULL DEFAULT '{}',
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (src, type, dst, source)
+);
+CREATE INDEX graph_edges_in ON graph_edges (dst, type, src);
+CREATE TABLE graph_aliases (
+  norm TEXT COLLATE "C" NOT NULL,
+  node_id TEXT COLLATE "C" NOT NULL REFERENCES graph_nodes (id) ON DELETE CASCADE,
+  node_type TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (norm, node_id, kind)
+);
+CREATE INDEX graph_aliases_node ON graph_aliases (node_id);
+CREATE INDEX graph_aliases_type ON graph_aliases (node_type, kind);
+CREATE TABLE graph_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE graph_itemsets (
+  items TEXT COLLATE "C" PRIMARY KEY,
+  size INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  support DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE graph_rules (
+  antecedent TEXT COLLATE "C" NOT NULL,
+  consequent TEXT COLLATE "C" NOT NULL,
+  count INTEGER NOT NULL,
+  support DOUBLE PRECISION NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL,
+  lift DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (antecedent, consequent)
+);
+`;
+
+/** Graph migrations for SQLite. */
+export const GRAPH_SQLITE_MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'graph', sql: SQLITE_V1 }];
+
+/** Graph migrations for PostgreSQL. */
+export const GRAPH_POSTGRES_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'graph', sql: POSTGRES_V1 },
+];
+
+/** Throws when a list is not numbered 1..n in order. */
+export function assertGraphMigrationsOrdered(list: readonly Migration[]): void {
+  list.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new Error(`graph migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+  });
+}

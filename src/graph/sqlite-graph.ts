@@ -1,0 +1,519 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError, type Clock, systemClock } from '../core/index.js';
+import type { Migration } from '../store/index.js';
+import {
+  type ApplyPlan,
+  batchNodeIds,
+  edgeKey,
+  planApply,
+  type StoredNodeCore,
+  stableJson,
+} from './apply-plan.js';
+import type {
+  AliasFilter,
+  ApplyOptions,
+  AssociationRule,
+  EdgeCursor,
+  EdgeQuery,
+  GraphPath,
+  GraphStats,
+  GraphStore,
+  Itemset,
+  NeighbourOptions,
+  NeighbourResult,
+  PathOptions,
+  PatternInfo,
+  PatternRun,
+  SharedNeighbour,
+  SharedNeighbourOptions,
+} from './contract.js';
+import { assertGraphMigrationsOrdered, GRAPH_SQLITE_MIGRATIONS } from './migrations.js';
+import type { AliasEntry, ApplyResult, GraphBatch, GraphEdge, GraphNode, NodeType } from './schema.js';
+import { findShortestPath, rankSharedNeighbours, traverseNeighbours } from './traversal.js';
+
+/** Options for {@link openSqliteGraph}. */
+export interface SqliteGraphOptions {
+  /** File path (parent directories are created) or `:memory:`. Ignored when `db` is given. */
+  path?: string;
+  /** An open connection to share (e.g. the main store's); `close()` then leaves it open. */
+  db?: Database.Database;
+  /** Timestamps for created/updated. Default: the system clock. */
+  clock?: Clock;
+  /** Override the migrations (tests). */
+  migrations?: readonly Migration[];
+}
+
+interface NodeRowDb {
+  id: string;
+  type: NodeType;
+  name: string;
+  props: string;
+  sources: string;
+  created_at: string;
+  updated_at: string;
+}
+interface EdgeRowDb {
+  src: string;
+  src_type: NodeType;
+  type: GraphEdge['type'];
+  dst: string;
+  dst_type: NodeType;
+  source: string;
+  confidence: number;
+  props: string;
+  updated_at: string;
+}
+interface AliasRowDb {
+  norm: string;
+  node_id: string;
+  node_type: NodeType;
+  kind: AliasEntry['kind'];
+  value: string;
+}
+
+const EDGE_COLS = 'src, src_type, type, dst, dst_type, source, confidence, props, updated_at';
+
+function toNode(r: NodeRowDb): GraphNode {
+  return {
+    id: r.id,
+    type: r.type,
+    name: r.name,
+    props: JSON.parse(r.props) as GraphNode['props'],
+    sources: JSON.parse(r.sources) as string[],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toEdge(r: EdgeRowDb): GraphEdge {
+  return {
+    src: r.src,
+    srcType: r.src_type,
+    type: r.type,
+    dst: r.dst,
+    dstType: r.dst_type,
+    source: r.source,
+    confidence: r.confidence,
+    props: JSON.parse(r.props) as GraphEdge['props'],
+    updatedAt: r.updated_at,
+  };
+}
+
+function toAlias(r: AliasRowDb): AliasEntry {
+  return { norm: r.norm, nodeId: r.node_id, nodeType: r.node_type, kind: r.kind, value: r.value };
+}
+
+/**
+ * Opens (creating and migrating) the embedded SQLite graph. By default it lives
+ * in its own file (`DATA_DIR/graph.sqlite`, see `openGraph`) so bulk imports
+ * never hold the main store's write lock; pass `db` to share a connection instead.
+ */
+export function openSqliteGraph(options: SqliteGraphOptions): SqliteGraph {
+  let db = options.db;
+  const owned = db === undefined;
+  if (!db) {
+    const path = options.path ?? ':memory:';
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+    } catch (cause) {
+      throw new AppError('CS_ERR_STORE_UNAVAILABLE', `Cannot open the SQLite graph at ${path}`, { cause });
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+  }
+  db.pragma('foreign_keys = ON');
+  migrate(db, options.migrations ?? GRAPH_SQLITE_MIGRATIONS);
+  return new SqliteGraph(db, owned, options.clock ?? systemClock);
+}
+
+function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  assertGraphMigrationsOrdered(migrations);
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS graph_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const rows = db.prepare('SELECT version FROM graph_schema_migrations').all() as { version: number }[];
+  const applied = new Set(rows.map((r) => r.version));
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO graph_schema_migrations VALUES (?, ?, ?)').run(
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        );
+      }).immediate();
+    } catch (cause) {
+      throw new AppError('CS_ERR_STORE_MIGRATION', `SQLite graph migration ${m.version} (${m.name}) failed`, {
+        cause,
+      });
+    }
+  }
+}
+
+/** The SQLite implementation of {@link GraphStore}. */
+export class SqliteGraph implements GraphStore {
+  readonly kind = 'sqlite' as const;
+  /** The connection (benchmarks and the integrator may inspect it). */
+  readonly db: Database.Database;
+  readonly #owned: boolean;
+  readonly #clock: Clock;
+  readonly #statements = new Map<string, Database.Statement>();
+  #closed = false;
+
+  constructor(db: Database.Database, owned: boolean, clock: Clock) {
+    this.db = db;
+    this.#owned = owned;
+    this.#clock = clock;
+  }
+
+  #stmt(sql: string): Database.Statement {
+    this.#open();
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The SQLite graph is closed');
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.#stmt('SELECT 1').get();
+    } catch (cause) {
+      if (cause instanceof AppError) throw cause;
+      throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The SQLite graph is not answering', { cause });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#statements.clear();
+    if (this.#owned) this.db.close();
+  }
+
+  async apply(batch: GraphBatch, options: ApplyOptions = {}): Promise<ApplyResult> {
+    this.#open();
+    const now = new Date(this.#clock.now()).toISOString();
+    return this.db.transaction(() => this.#applySync(batch, options, now)).immediate();
+  }
+
+  #applySync(batch: GraphBatch, options: ApplyOptions, now: string): ApplyResult {
+    const ids = batchNodeIds(batch);
+    const existing = new Map<string, StoredNodeCore>();
+    const nodeRows = this.#stmt(
+      'SELECT id, type, name, props, sources, created_at, updated_at FROM graph_nodes WHERE id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(ids)) as NodeRowDb[];
+    for (const r of nodeRows) existing.set(r.id, toNode(r));
+    const srcs = [...new Set(batch.edges.map((e) => e.src))];
+    const existingEdges = new Map<string, { confidence: number; propsJson: string }>();
+    if (srcs.length > 0) {
+      const rows = this.#stmt(
+        `SELECT ${EDGE_COLS} FROM graph_edges WHERE src IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(srcs)) as EdgeRowDb[];
+      for (const r of rows) {
+        existingEdges.set(edgeKey(r), {
+          confidence: r.confidence,
+          propsJson: stableJson(JSON.parse(r.props)),
+        });
+      }
+    }
+    const plan = planApply(batch, existing, existingEdges, now);
+    const edgesRemoved = this.#removeReplaced(batch, options);
+    const aliasesAdded = this.#write(plan);
+    if (aliasesAdded > 0) this.#bumpAliasRevision();
+    return {
+      nodesCreated: plan.created,
+      nodesUpdated: plan.updated,
+      edgesWritten: plan.edgeRows.length,
+      edgesRemoved,
+      aliasesAdded,
+    };
+  }
+
+  #removeReplaced(batch: GraphBatch, options: ApplyOptions): number {
+    if (!options.replaceEdgesFrom?.length) return 0;
+    const keep = new Set(batch.edges.map((e) => edgeKey(e)));
+    const select = this.#stmt(`SELECT ${EDGE_COLS} FROM graph_edges WHERE src = ? AND source = ?`);
+    const del = this.#stmt('DELETE FROM graph_edges WHERE src = ? AND type = ? AND dst = ? AND source = ?');
+    let removed = 0;
+    for (const { src, source } of options.replaceEdgesFrom) {
+      for (const r of select.all(src, source) as EdgeRowDb[]) {
+        if (!keep.has(edgeKey(r))) removed += del.run(r.src, r.type, r.dst, r.source).changes;
+      }
+    }
+    return removed;
+  }
+
+  #write(plan: ApplyPlan): number {
+    const upsertNode = this.#stmt(
+      `INSERT INTO graph_nodes (id, type, name, props, sources, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, props = excluded.props, sources = excluded.sources,
+       updated_at = excluded.updated_at`,
+    );
+    for (const n of plan.nodeRows) {
+      upsertNode.run(
+        n.id,
+        n.type,
+        n.name,
+        JSON.stringify(n.props),
+        JSON.stringify(n.sources),
+        n.createdAt,
+        n.updatedAt,
+      );
+    }
+    const insertAlias = this.#stmt(
+      'INSERT OR IGNORE INTO graph_aliases (norm, node_id, node_type, kind, value) VALUES (?, ?, ?, ?, ?)',
+    );
+    let aliasesAdded = 0;
+    for (const a of plan.aliasRows)
+      aliasesAdded += insertAlias.run(a.norm, a.nodeId, a.nodeType, a.kind, a.value).changes;
+    const upsertEdge = this.#stmt(
+      `INSERT INTO graph_edges (${EDGE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (src, type, dst, source) DO UPDATE SET confidence = excluded.confidence, props = excluded.props,
+       updated_at = excluded.updated_at`,
+    );
+    for (const e of plan.edgeRows) {
+      upsertEdge.run(
+        e.src,
+        e.srcType,
+        e.type,
+        e.dst,
+        e.dstType,
+        e.source,
+        e.confidence,
+        JSON.stringify(e.props),
+        e.updatedAt,
+      );
+    }
+    return aliasesAdded;
+  }
+
+  #bumpAliasRevision(): void {
+    this.#stmt(
+      `INSERT INTO graph_meta (key, value) VALUES ('alias.revision', '1')
+       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
+    ).run();
+  }
+
+  async getNodes(ids: readonly string[]): Promise<GraphNode[]> {
+    if (ids.length === 0) return [];
+    const rows = this.#stmt(
+      'SELECT id, type, name, props, sources, created_at, updated_at FROM graph_nodes WHERE id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(ids)) as NodeRowDb[];
+    const byId = new Map(rows.map((r) => [r.id, toNode(r)]));
+    return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async getNode(id: string): Promise<GraphNode | undefined> {
+    return (await this.getNodes([id]))[0];
+  }
+
+  async deleteNodes(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.#stmt('DELETE FROM graph_nodes WHERE id IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(ids),
+    ).changes;
+  }
+
+  async lookupAliases(norms: readonly string[], filter: AliasFilter = {}): Promise<AliasEntry[]> {
+    if (norms.length === 0) return [];
+    const rows = this.#stmt(
+      `SELECT norm, node_id, node_type, kind, value FROM graph_aliases WHERE norm IN (SELECT value FROM json_each(?))
+       ORDER BY norm, node_id, kind`,
+    ).all(JSON.stringify(norms)) as AliasRowDb[];
+    return rows.map(toAlias).filter((a) => aliasMatches(a, filter));
+  }
+
+  async aliasEntries(filter: AliasFilter = {}): Promise<AliasEntry[]> {
+    const rows = filter.types
+      ? (this.#stmt(
+          `SELECT norm, node_id, node_type, kind, value FROM graph_aliases
+           WHERE node_type IN (SELECT value FROM json_each(?)) ORDER BY norm, node_id, kind`,
+        ).all(JSON.stringify(filter.types)) as AliasRowDb[])
+      : (this.#stmt(
+          'SELECT norm, node_id, node_type, kind, value FROM graph_aliases ORDER BY norm, node_id, kind',
+        ).all() as AliasRowDb[]);
+    return rows.map(toAlias).filter((a) => aliasMatches(a, filter));
+  }
+
+  async edges(query: EdgeQuery): Promise<GraphEdge[]> {
+    if (query.nodeIds.length === 0) return [];
+    const direction = query.direction ?? 'both';
+    const out = direction === 'in' ? [] : this.#edgesOneWay(query, 'out');
+    const inc = direction === 'out' ? [] : this.#edgesOneWay(query, 'in');
+    if (direction !== 'both') return [...out, ...inc];
+    const seen = new Set(out.map((e) => edgeKey(e)));
+    return [...out, ...inc.filter((e) => !seen.has(edgeKey(e)))];
+  }
+
+  #edgesOneWay(query: EdgeQuery, way: 'out' | 'in'): GraphEdge[] {
+    const [near, farType] = way === 'out' ? ['src', 'dst_type'] : ['dst', 'src_type'];
+    const where = [`${near} IN (SELECT value FROM json_each(?))`];
+    const params: unknown[] = [JSON.stringify(query.nodeIds)];
+    if (query.edgeTypes) {
+      where.push('type IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(query.edgeTypes));
+    }
+    if (query.otherTypes) {
+      where.push(`${farType} IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(query.otherTypes));
+    }
+    let sql = `SELECT ${EDGE_COLS} FROM graph_edges WHERE ${where.join(' AND ')}`;
+    if (query.limitPerNode !== undefined) {
+      sql = `SELECT ${EDGE_COLS} FROM (SELECT ${EDGE_COLS}, ROW_NUMBER() OVER (PARTITION BY ${near}
+             ORDER BY updated_at DESC, src, type, dst, source) AS rn FROM graph_edges WHERE ${where.join(' AND ')})
+             WHERE rn <= ?`;
+      params.push(query.limitPerNode);
+    }
+    return (this.#stmt(sql).all(...params) as EdgeRowDb[]).map(toEdge);
+  }
+
+  neighbours(start: string, options?: NeighbourOptions): Promise<NeighbourResult> {
+    return traverseNeighbours(this, start, options);
+  }
+
+  sharedNeighbours(nodeId: string, options?: SharedNeighbourOptions): Promise<SharedNeighbour[]> {
+    return rankSharedNeighbours(this, nodeId, options);
+  }
+
+  shortestPath(from: string, to: string, options?: PathOptions): Promise<GraphPath | undefined> {
+    return findShortestPath(this, from, to, options);
+  }
+
+  async stats(): Promise<GraphStats> {
+    const count = (sql: string) => (this.#stmt(sql).get() as { n: number }).n;
+    const group = (sql: string) =>
+      Object.fromEntries((this.#stmt(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+    return {
+      nodes: count('SELECT COUNT(*) AS n FROM graph_nodes'),
+      edges: count('SELECT COUNT(*) AS n FROM graph_edges'),
+      aliases: count('SELECT COUNT(*) AS n FROM graph_aliases'),
+      nodesByType: group('SELECT type AS k, COUNT(*) AS n FROM graph_nodes GROUP BY type ORDER BY type'),
+      edgesByType: group('SELECT type AS k, COUNT(*) AS n FROM graph_edges GROUP BY type ORDER BY type'),
+      edgesBySource: group(
+        'SELECT source AS k, COUNT(*) AS n FROM graph_edges GROUP BY source ORDER BY source',
+      ),
+    };
+  }
+
+  async countNodes(type: NodeType): Promise<number> {
+    return (this.#stmt('SELECT COUNT(*) AS n FROM graph_nodes WHERE type = ?').get(type) as { n: number }).n;
+  }
+
+  async scanNodes(after: string | undefined, limit: number): Promise<GraphNode[]> {
+    const rows = this.#stmt(
+      'SELECT id, type, name, props, sources, created_at, updated_at FROM graph_nodes WHERE id > ? ORDER BY id LIMIT ?',
+    ).all(after ?? '', limit) as NodeRowDb[];
+    return rows.map(toNode);
+  }
+
+  async scanEdges(after: EdgeCursor | undefined, limit: number): Promise<GraphEdge[]> {
+    const c = after ?? { src: '', type: '', dst: '', source: '' };
+    const rows = this.#stmt(
+      `SELECT ${EDGE_COLS} FROM graph_edges WHERE (src, type, dst, source) > (?, ?, ?, ?)
+       ORDER BY src, type, dst, source LIMIT ?`,
+    ).all(c.src, c.type, c.dst, c.source, limit) as EdgeRowDb[];
+    return rows.map(toEdge);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (
+      this.#stmt('SELECT value FROM graph_meta WHERE key = ?').get(key) as { value: string } | undefined
+    )?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#stmt(
+      'INSERT INTO graph_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
+  }
+
+  async savePatterns(run: PatternRun): Promise<void> {
+    this.#open();
+    this.db
+      .transaction(() => {
+        this.#stmt('DELETE FROM graph_itemsets').run();
+        this.#stmt('DELETE FROM graph_rules').run();
+        const insI = this.#stmt(
+          'INSERT INTO graph_itemsets (items, size, count, support) VALUES (?, ?, ?, ?)',
+        );
+        for (const s of run.itemsets) insI.run(s.items.join(','), s.items.length, s.count, s.support);
+        const insR = this.#stmt(
+          'INSERT INTO graph_rules (antecedent, consequent, count, support, confidence, lift) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        for (const r of run.rules)
+          insR.run(r.antecedent.join(','), r.consequent, r.count, r.support, r.confidence, r.lift);
+        const info = { minedAt: run.minedAt, transactions: run.transactions, params: run.params };
+        this.#stmt(
+          "INSERT INTO graph_meta (key, value) VALUES ('patterns', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        ).run(JSON.stringify(info));
+      })
+      .immediate();
+  }
+
+  async patternInfo(): Promise<PatternInfo | undefined> {
+    const raw = await this.getMeta('patterns');
+    if (raw === undefined) return undefined;
+    const info = JSON.parse(raw) as Omit<PatternInfo, 'itemsets' | 'rules'>;
+    const n = (sql: string) => (this.#stmt(sql).get() as { n: number }).n;
+    return {
+      ...info,
+      itemsets: n('SELECT COUNT(*) AS n FROM graph_itemsets'),
+      rules: n('SELECT COUNT(*) AS n FROM graph_rules'),
+    };
+  }
+
+  async rulesByAntecedent(keys: readonly string[]): Promise<AssociationRule[]> {
+    if (keys.length === 0) return [];
+    const rows = this.#stmt(
+      `SELECT antecedent, consequent, count, support, confidence, lift FROM graph_rules
+       WHERE antecedent IN (SELECT value FROM json_each(?)) ORDER BY antecedent, consequent`,
+    ).all(JSON.stringify(keys)) as {
+      antecedent: string;
+      consequent: string;
+      count: number;
+      support: number;
+      confidence: number;
+      lift: number;
+    }[];
+    return rows.map((r) => ({ ...r, antecedent: r.antecedent.split(',') }));
+  }
+
+  async itemsets(
+    options: { containing?: string; minSize?: number; limit?: number } = {},
+  ): Promise<Itemset[]> {
+    const rows = this.#stmt(
+      `SELECT items, count, support FROM graph_itemsets
+       WHERE size >= ? AND (? IS NULL OR ',' || items || ',' LIKE '%,' || ? || ',%')
+       ORDER BY count DESC, items LIMIT ?`,
+    ).all(
+      options.minSize ?? 1,
+      options.containing ?? null,
+      options.containing ?? null,
+      options.limit ?? 100,
+    ) as {
+      items: string;
+      count: number;
+      support: number;
+    }[];
+    return rows.map((r) => ({ items: r.items.split(','), count: r.count, support: r.support }));
+  }
+}
+
+/** True when an alias row passes the type and kind filter. */
+export function aliasMatches(a: AliasEntry, filter: AliasFilter): boolean {
+  return (
+    (!filter.types || filter.types.includes(a.nodeType)) && (!filter.kinds || filter.kinds.includes(a.kind))
+  );
+}
