@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../core/index.js';
 import type { CliContext } from './context.js';
 import { registerEval } from './eval.js';
+import { registerExtract } from './extract.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
@@ -13,6 +14,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerServe,
   registerTrain,
   registerEval,
+  registerExtract,
 ];
 
 /** Builds the `cyberstreams` program with all sub-commands. */

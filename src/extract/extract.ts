@@ -18,9 +18,13 @@ export interface ExtractOptions {
 
 /** An empty {@link Extraction}: every list key present and empty. */
 export function emptyExtraction(): Extraction {
-  const out = { matches: [] } as unknown as Extraction;
-  for (const t of INDICATOR_TYPES) out[LIST_KEY[t]] = [];
-  return out;
+  // Lists first, then matches: the key order of the JSON the CLI prints.
+  const out = Object.fromEntries(INDICATOR_TYPES.map((t) => [LIST_KEY[t], [] as string[]])) as Record<
+    string,
+    unknown
+  >;
+  out.matches = [];
+  return out as Extraction;
 }
 
 /**

@@ -86,10 +86,11 @@ class IdSets {
     return i;
   }
 
-  /** Records `ids` for `key` in `map`, merging with what the key already has. */
-  add(map: Map<string, number>, key: string, ids: readonly number[]): void {
+  /** Records the interned set `set` for `key` in `map`, merging with what the key already has. */
+  add(map: Map<string, number>, key: string, set: number): void {
     const existing = map.get(key);
-    map.set(key, this.intern(existing === undefined ? ids : [...this.sets[existing]!, ...ids]));
+    if (existing === undefined) map.set(key, set);
+    else if (existing !== set) map.set(key, this.intern([...this.sets[existing]!, ...this.sets[set]!]));
   }
 }
 
@@ -187,11 +188,15 @@ export class WarninglistIndex {
         }
         byType[meta.type].push(id);
       }
+      // Interned once per group; the per-value work is then one map insert per type.
+      const stringSet = byType.string.length > 0 ? sets.intern(byType.string) : -1;
+      const hostnameSet = byType.hostname.length > 0 ? sets.intern(byType.hostname) : -1;
+      const substringSet = byType.substring.length > 0 ? sets.intern(byType.substring) : -1;
       for (const value of group.values) {
-        if (byType.string.length > 0) sets.add(strings, value.trim().toLowerCase(), byType.string);
-        if (byType.hostname.length > 0) sets.add(hostnames, normaliseHost(value), byType.hostname);
-        if (byType.substring.length > 0 && value.trim() !== '')
-          sets.add(substrings, value.trim().toLowerCase(), byType.substring);
+        if (stringSet >= 0) sets.add(strings, value.trim().toLowerCase(), stringSet);
+        if (hostnameSet >= 0) sets.add(hostnames, normaliseHost(value), hostnameSet);
+        if (substringSet >= 0 && value.trim() !== '')
+          sets.add(substrings, value.trim().toLowerCase(), substringSet);
         if (byType.regex.length > 0) {
           const re = parseMispRegex(value);
           if (re === null) skipped += byType.regex.length;
