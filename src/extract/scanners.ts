@@ -72,13 +72,23 @@ const WIN_WORD = '[A-Z0-9][^\\\\/\\s:*?"<>|%]{0,63}';
 const REG_SEG = '[^\\\\\\s"\'<>|]{1,255}';
 const REG_WORD = '[A-Z0-9][^\\\\\\s"\'<>|:%]{0,63}';
 
+/**
+ * Collapses doubled backslashes (paths copied from JSON or C strings) to
+ * single ones, keeping the two that open a UNC path (`\\\\host\\share`).
+ */
+function collapseSeparators(path: string): string {
+  const unc = path.startsWith('\\\\');
+  const rest = (unc ? path.slice(2) : path).replaceAll('\\\\', '\\');
+  return unc ? `\\\\${rest}` : rest;
+}
+
 /** The scanners, in priority order: on an exact tie of span, the earlier one wins. */
 export const SCANNERS: readonly Scanner[] = [
   {
     name: 'url',
     gate: (t) => t.includes('://'),
     pattern:
-      /(?<![a-z0-9+.-])(?:https?|ftps?|sftp|tftp|wss?|smb|tcp|udp|rdp|ssh|telnet|ldaps?|irc|rtsp):\/\/(?:\[[0-9a-f:.]{2,45}\]|[^\s/?#<>"'`{}|\\^[\]]{1,260})(?:[/?#][^\s<>"'`{}|\\^[\]]{0,2048})?/gi,
+      /(?<![a-z0-9+.-])(?:https?|ftps?|sftp|tftp|wss?|smb|tcp|udp|rdp|ssh|telnet|ldaps?|irc|rtsp):\/\/(?:\[[0-9a-f:.]{2,45}\](?::\d{1,5})?|[^\s/?#<>"'`{}|\\^[\]]{1,260})(?:[/?#][^\s<>"'`{}|\\^[\]]{0,2048})?/gi,
     accept: (m, ctx) => {
       const end = m.index + m[0].length;
       const parsed = parseUrl(m[0], wasDefanged(ctx, m.index, end));
@@ -262,7 +272,7 @@ export const SCANNERS: readonly Scanner[] = [
       `(?<![\\w\\\\%])(?:[A-Za-z]:|%[A-Za-z_][A-Za-z0-9_()]{1,40}%|\\\\\\\\[A-Za-z0-9][A-Za-z0-9.$_-]{0,62})(?:(?:\\\\{1,2}|/)${WIN_SEG}(?:(?: ${WIN_WORD}){1,3}(?=[\\\\/]))?){1,64}`,
       'g',
     ),
-    accept: (m) => trimmed('filePath', m, (s) => s.replaceAll('\\\\', '\\'), 4),
+    accept: (m) => trimmed('filePath', m, collapseSeparators, 4),
   },
   {
     name: 'unixPath',
