@@ -1,32 +1,94 @@
 import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { AppError, type Clock } from '../core/index.js';
-import type { Store } from '../store/index.js';
+import type { KeyValueCache, Store } from '../store/index.js';
+import { installAuth } from './auth.js';
+import { installDocs } from './docs.js';
 import { errorHandler } from './error-handler.js';
+import { installJsonBodyParser } from './json-body.js';
+import { ServiceMetrics } from './metrics.js';
+import { PredictionCache } from './prediction-cache.js';
+import { PredictionService } from './prediction-service.js';
+import type { Predictor } from './predictor.js';
+import { installRateLimit } from './rate-limit.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { predictRoutes } from './routes/predict.js';
+
+/** Limits and switches of the API; every field has a default. */
+export interface ApiSettings {
+  /** Treat every request as admin (local use only). Default false. */
+  authDisabled: boolean;
+  /** Verified keys are remembered this long, in ms. Default 5,000. */
+  authCacheTtlMs: number;
+  /** Requests per key per window. Default 600. */
+  rateLimitMax: number;
+  /** Rate-limit window, in ms. Default 60,000. */
+  rateLimitWindowMs: number;
+  /** Largest single-item body, in bytes. Default 1 MiB. */
+  bodyMaxBytes: number;
+  /** Most items in a batch. Default 1,000. */
+  batchMaxItems: number;
+  /** Largest batch body, in bytes. Default 5 MiB. */
+  batchMaxBytes: number;
+  /** Time allowed to receive a request, in ms. Default 30,000. */
+  requestTimeoutMs: number;
+  /** Lifetime of a cached prediction, in seconds; 0 disables the cache. Default 3,600. */
+  cacheTtlSeconds: number;
+}
+
+/** The defaults of {@link ApiSettings} (the same as the configuration's). */
+export const DEFAULT_API_SETTINGS: Readonly<ApiSettings> = Object.freeze({
+  authDisabled: false,
+  authCacheTtlMs: 5_000,
+  rateLimitMax: 600,
+  rateLimitWindowMs: 60_000,
+  bodyMaxBytes: 1_048_576,
+  batchMaxItems: 1_000,
+  batchMaxBytes: 5_242_880,
+  requestTimeoutMs: 30_000,
+  cacheTtlSeconds: 3_600,
+});
 
 /** Everything the HTTP layer needs, built by `src/main` and passed in. */
 export interface AppDeps {
   store: Store;
   logger: FastifyBaseLogger;
   clock: Clock;
-  /** Package version, reported by /health. */
+  /** Package version, reported by /health and the OpenAPI document. */
   version: string;
-  /** Largest accepted request body, in bytes. Default 6 MiB. */
-  bodyLimitBytes?: number;
-  /** Time after which a request is answered 503. Default 30 s. */
-  requestTimeoutMs?: number;
+  /** Scores texts; see {@link Predictor}. */
+  predictor: Predictor;
+  /** Prediction cache backend (in-process LRU or Redis); absent: no cache. */
+  cache?: KeyValueCache;
+  /** Redis for shared rate limits; absent: in process. */
+  redis?: Redis;
+  /** Prefix of Redis keys. Default `cyberstreams:`. */
+  redisPrefix?: string;
+  /** Metrics registry; default a new one with process metrics. */
+  metrics?: ServiceMetrics;
+  /** Overrides of {@link DEFAULT_API_SETTINGS}. */
+  settings?: Partial<ApiSettings>;
+  /** Monotonic milliseconds for latencies (tests). Default `performance.now`. */
+  monotonic?: () => number;
 }
 
 /**
  * Builds the Fastify app without listening, so tests drive it with `app.inject()`.
- * Each request gets an id (from `x-request-id` when the caller sends a sane one) and a child logger.
+ * Each request gets an id (from `x-request-id` when the caller sends a sane one)
+ * and a child logger. Order matters: docs before routes (they collect route
+ * schemas), auth before rate limits (limits count per verified key).
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const settings: ApiSettings = { ...DEFAULT_API_SETTINGS, ...deps.settings };
+  const metrics = deps.metrics ?? new ServiceMetrics();
   const app = Fastify({
     loggerInstance: deps.logger,
-    bodyLimit: deps.bodyLimitBytes ?? 6 * 1024 * 1024,
-    requestTimeout: deps.requestTimeoutMs ?? 30_000,
+    bodyLimit: settings.bodyMaxBytes,
+    requestTimeout: settings.requestTimeoutMs,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -34,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     errorHandler(
@@ -43,9 +105,71 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply,
     );
   });
+  installJsonBodyParser(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await app.register(healthRoutes, { store: deps.store, clock: deps.clock, version: deps.version });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, never the raw URL, keeps label values bounded.
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status_code: String(reply.statusCode),
+    };
+    metrics.httpRequests.inc(labels);
+    metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+  installAuth(app, {
+    apiKeys: deps.store.apiKeys,
+    clock: deps.clock,
+    metrics,
+    disabled: settings.authDisabled,
+    cacheTtlMs: settings.authCacheTtlMs,
+  });
+  await installRateLimit(app, {
+    max: settings.rateLimitMax,
+    windowMs: settings.rateLimitWindowMs,
+    redis: deps.redis,
+    redisPrefix: deps.redisPrefix,
+  });
+  await installDocs(app, deps.version);
+
+  const cache =
+    deps.cache !== undefined && settings.cacheTtlSeconds > 0
+      ? new PredictionCache(deps.cache, settings.cacheTtlSeconds, metrics, (err) =>
+          deps.logger.warn({ err }, 'prediction cache failed; treated as a miss'),
+        )
+      : undefined;
+  const service = new PredictionService({
+    predictor: deps.predictor,
+    predictions: deps.store.predictions,
+    cache,
+    clock: deps.clock,
+    metrics,
+    ...(deps.monotonic === undefined ? {} : { monotonic: deps.monotonic }),
+  });
+  await app.register(healthRoutes, {
+    store: deps.store,
+    predictor: deps.predictor,
+    clock: deps.clock,
+    version: deps.version,
+  });
+  await app.register(predictRoutes, {
+    service,
+    batchMaxItems: settings.batchMaxItems,
+    batchMaxBytes: settings.batchMaxBytes,
+  });
+  await app.register(feedbackRoutes, {
+    store: deps.store,
+    predictor: deps.predictor,
+    clock: deps.clock,
+    metrics,
+  });
+  await app.register(metricsRoutes, {
+    store: deps.store,
+    predictor: deps.predictor,
+    metrics,
+    clock: deps.clock,
+  });
   return app;
 }

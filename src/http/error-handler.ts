@@ -1,17 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOGUE, type ErrorCode, isAppError } from '../core/index.js';
-import { type Problem, STATUS_BY_KIND } from './problem.js';
+import { AppError, type ErrorCode, isAppError } from '../core/index.js';
+import { type FieldError, fieldOf } from './field-errors.js';
+import { problemOf, STATUS_BY_KIND } from './problem.js';
 
 /** Maps a Fastify-native error (validation, body parsing, limits) to one of our codes. */
-function fromFastifyError(err: FastifyError): AppError {
+function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {
   if (err.validation) {
-    const fields = err.validation.map((v) => {
-      const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
-      const missing = (v.params as { missingProperty?: string }).missingProperty;
-      const extra = (v.params as { additionalProperty?: string }).additionalProperty;
-      const field = [path, missing ?? extra].filter(Boolean).join('.') || '(body)';
-      return { field, message: v.message ?? 'invalid' };
-    });
+    const fields: FieldError[] = err.validation.map((v) => ({
+      field: fieldOf(v.instancePath ?? '', v.params),
+      message: v.message ?? 'invalid',
+    }));
     const where = err.validationContext ?? 'body';
     const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     return new AppError('CS_ERR_VALIDATION', `Invalid ${where}: ${summary}`, {
@@ -19,18 +17,30 @@ function fromFastifyError(err: FastifyError): AppError {
       details: { fields },
     });
   }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limitBytes = request.routeOptions.bodyLimit;
+    const message = `larger than the limit of ${limitBytes} bytes`;
+    return new AppError('CS_ERR_PAYLOAD_TOO_LARGE', `The body is ${message}`, {
+      cause: err,
+      details: { fields: [{ field: '(body)', message }], limitBytes },
+    });
+  }
   const byCode: Record<string, ErrorCode> = {
-    FST_ERR_CTP_BODY_TOO_LARGE: 'CS_ERR_PAYLOAD_TOO_LARGE',
     FST_ERR_CTP_INVALID_JSON_BODY: 'CS_ERR_VALIDATION',
     FST_ERR_CTP_EMPTY_JSON_BODY: 'CS_ERR_VALIDATION',
     FST_ERR_CTP_INVALID_MEDIA_TYPE: 'CS_ERR_VALIDATION',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'CS_ERR_VALIDATION',
   };
   const mapped = byCode[err.code];
-  if (mapped) return new AppError(mapped, err.message, { cause: err });
+  if (mapped) {
+    return new AppError(mapped, err.message, {
+      cause: err,
+      details: { fields: [{ field: '(body)', message: err.message }] },
+    });
+  }
   if (err.statusCode === 429) return new AppError('CS_ERR_RATE_LIMITED', err.message, { cause: err });
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-    // Any other client error Fastify raises (bad JSON, prototype pollution, bad content type...).
+    // Any other client error Fastify raises (bad content type, aborted body...).
     return new AppError('CS_ERR_VALIDATION', err.message, { cause: err });
   }
   return new AppError('CS_ERR_INTERNAL', 'Internal error', { cause: err });
@@ -42,21 +52,12 @@ function fromFastifyError(err: FastifyError): AppError {
  * own faults are 5xx, logged with their cause chain and never detailed to the caller.
  */
 export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  const appError = isAppError(err) ? err : fromFastifyError(err as FastifyError);
+  const appError = isAppError(err) ? err : fromFastifyError(err as FastifyError, request);
   const status = STATUS_BY_KIND[appError.kind];
   if (status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ code: appError.code, detail: appError.message }, 'request rejected');
-  const problem: Problem = {
-    type: `https://cyberstreams.dev/errors/${appError.code}`,
-    title: ERROR_CATALOGUE[appError.code].title,
-    status,
-    detail: status >= 500 && appError.code === 'CS_ERR_INTERNAL' ? 'Internal error' : appError.message,
-    code: appError.code,
-    instance: request.id,
-    ...(status < 500 && appError.details ? appError.details : {}),
-  };
   if (appError.kind === 'rate-limited' && reply.getHeader('retry-after') === undefined) {
     reply.header('retry-after', '1');
   }
-  void reply.status(status).type('application/problem+json').send(problem);
+  void reply.status(status).type('application/problem+json').send(problemOf(appError, request.id));
 }

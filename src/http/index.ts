@@ -1,2 +1,18 @@
-export { type AppDeps, buildApp } from './app.js';
+export { type ApiSettings, type AppDeps, buildApp, DEFAULT_API_SETTINGS } from './app.js';
+export type { Principal } from './auth.js';
+export { ServiceMetrics } from './metrics.js';
+export { METRIC_PREFIX, METRICS } from './metrics-names.js';
+export { normaliseText, sha256Hex } from './normalise-text.js';
+export type { ModelInfo, Predictor, PredictorInput, PredictorOutput } from './predictor.js';
 export type { Problem } from './problem.js';
+export type { ModelRef, Severity } from './schemas/common.js';
+export { TEXT_MAX_CHARS } from './schemas/common.js';
+export type {
+  BatchEntry,
+  Entities,
+  PredictItem,
+  Prediction,
+  Probabilities,
+  Recommendation,
+  Technique,
+} from './schemas/predict.js';

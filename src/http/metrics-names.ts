@@ -1,0 +1,29 @@
+/**
+ * Every Prometheus metric name the service exports, in one place: prefix
+ * `cyberstreams_`, base units in the name (`_seconds`, `_total`). Label values
+ * are bounded: route patterns (never raw URLs), status codes, model versions,
+ * severity classes; never an indicator, a text or a key.
+ */
+export const METRIC_PREFIX = 'cyberstreams_';
+
+/** Metric names by purpose. */
+export const METRICS = Object.freeze({
+  /** Counter: HTTP requests answered; labels method, route, status_code. */
+  httpRequests: 'cyberstreams_http_requests_total',
+  /** Histogram: time to answer an HTTP request, seconds; labels method, route, status_code. */
+  httpRequestDuration: 'cyberstreams_http_request_duration_seconds',
+  /** Counter: predictions answered; labels model_family, model_version, severity. */
+  predictions: 'cyberstreams_predictions_total',
+  /** Histogram: time the model took for one item (cache misses only), seconds; labels model_family, model_version. */
+  predictionDuration: 'cyberstreams_prediction_duration_seconds',
+  /** Counter: prediction cache lookups; label result = hit, miss or error. */
+  predictionCacheLookups: 'cyberstreams_prediction_cache_lookups_total',
+  /** Counter: batch items; label outcome = predicted or rejected. */
+  batchItems: 'cyberstreams_batch_items_total',
+  /** Counter: feedback stored; labels correct_label, agreed = true, false or unknown. */
+  feedback: 'cyberstreams_feedback_total',
+  /** Counter: requests refused by authentication; label reason = missing, invalid or role. */
+  authRejections: 'cyberstreams_auth_rejections_total',
+  /** Counter: stored predictions deleted by the retention purge. */
+  predictionsPurged: 'cyberstreams_predictions_purged_total',
+});
