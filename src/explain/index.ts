@@ -1,0 +1,49 @@
+/**
+ * Why a prediction came out as it did, and what to do about it.
+ *
+ * - Feature-family explanations: exact Shapley values over the eight families
+ *   of the 128-slot vector, for any model offering {@link VectorModel}.
+ * - Word explanations: Shapley values (exact for short texts, KernelSHAP
+ *   otherwise) over word occlusion, for any model offering {@link TextModel}.
+ * - Recommendations: severity action, CVEs with CISA KEV status, indicators to
+ *   block or hunt for, technique mitigations; each with a stable kind and a reason.
+ *
+ * Pure except `loadKevCatalogue` (reads the shipped `assets/kev.json`).
+ */
+
+export type {
+  FamilyExplanation,
+  FamilyShapleyOptions,
+  GroupAttribution,
+  SlotGroup,
+} from './family-shapley.js';
+export { argmax, explainFamilies, FEATURE_FAMILY_GROUPS, MAX_SLOT_GROUPS } from './family-shapley.js';
+export type { CoalitionValues, ShapleyEstimate, ShapleyEstimateOptions } from './kernel-shap.js';
+export { estimateShapley, MIN_EVALUATIONS } from './kernel-shap.js';
+export type { KevLookup } from './kev.js';
+export { defaultKevPath, KEV_FILE, KevCatalogue, loadKevCatalogue, parseKevFile } from './kev.js';
+export type { CisaKevCatalog, KevEntry, KevFile } from './kev-format.js';
+export {
+  CisaKevCatalogSchema,
+  compareCve,
+  KevEntrySchema,
+  KevFileSchema,
+  kevFileFromCisa,
+  serializeKevFile,
+} from './kev-format.js';
+export type { MitigationInput, RecommendationInput, RecommendOptions, TechniqueInput } from './recommend.js';
+export { recommend } from './recommend.js';
+export type { Recommendation, RecommendationKind, RecommendationPriority } from './recommendation.js';
+export { RECOMMENDATION_KINDS, RECOMMENDATION_PRIORITIES } from './recommendation.js';
+export { shapleyFromCoalitionValues } from './shapley-weights.js';
+export type { TextAttribution, TextExplanation, TextShapleyOptions } from './text-shapley.js';
+export {
+  DEFAULT_TEXT_EVALUATIONS,
+  DEFAULT_TEXT_UNITS,
+  explainText,
+  MAX_TEXT_EVALUATIONS,
+  topAttributions,
+} from './text-shapley.js';
+export type { TextUnit } from './text-units.js';
+export { occlude, textUnits, words } from './text-units.js';
+export type { TextModel, VectorModel } from './vector-model.js';
