@@ -1,8 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { systemClock } from '../core/index.js';
-import { buildApp } from '../http/index.js';
-import { openStore } from '../store/index.js';
+import { buildApp, ServiceMetrics } from '../http/index.js';
+import {
+  type KeyValueCache,
+  MemoryLruCache,
+  openStore,
+  RedisCache,
+  startRetentionPurge,
+} from '../store/index.js';
+import { loadServicePredictor } from './load-predictor.js';
 import { createLogger } from './logger.js';
 import { VERSION } from './version.js';
 
@@ -14,20 +23,116 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Wires the concrete parts together from the configuration and starts listening. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Wires the concrete parts together from the configuration and starts
+ * listening: the store (SQLite in DATA_DIR or PostgreSQL), Redis when
+ * REDIS_URL is set (shared rate limits and cache), the shipped model with
+ * extraction, the retention purge, and the HTTP app.
+ */
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config);
-  const store = await openStore(config);
-  const app = await buildApp({ store, logger, clock: systemClock, version: VERSION });
-  const address = await app.listen({ host: config.HOST, port: config.PORT });
-  logger.info({ address, store: store.kind }, 'cyberstreams listening');
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      await app.close();
-      await store.close();
-    })();
-    return stopping;
+  // Closers in creation order; stopping runs them in reverse.
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
   };
-  return { app, address, stop };
+  try {
+    const store = await openStore(config);
+    closers.push(() => store.close());
+    let redis: Redis | undefined;
+    if (config.REDIS_URL !== undefined) {
+      // Connect before serving (a configured Redis that is down is a startup error); later
+      // outages fail fast instead of queueing, and the cache and rate limits let requests through.
+      const client = new Redis(config.REDIS_URL, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+      });
+      client.on('error', (err) => logger.warn({ err }, 'redis error'));
+      closers.push(() => client.disconnect());
+      await client.connect();
+      redis = client;
+    }
+    const predictor = await loadServicePredictor(config, logger);
+    closers.push(() => predictor.dispose());
+    let cache: KeyValueCache | undefined;
+    if (config.PREDICTION_CACHE_TTL_SECONDS > 0) {
+      if (redis !== undefined) cache = new RedisCache(redis, config.REDIS_PREFIX);
+      else if (config.PREDICTION_CACHE_MAX_ENTRIES > 0) {
+        cache = new MemoryLruCache(config.PREDICTION_CACHE_MAX_ENTRIES, systemClock);
+      }
+    }
+    const metrics = new ServiceMetrics();
+    const app = await buildApp({
+      store,
+      logger,
+      clock: systemClock,
+      version: VERSION,
+      predictor,
+      metrics,
+      ...(cache === undefined ? {} : { cache }),
+      ...(redis === undefined ? {} : { redis }),
+      redisPrefix: config.REDIS_PREFIX,
+      settings: {
+        authDisabled: config.AUTH_DISABLED,
+        authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
+        rateLimitMax: config.RATE_LIMIT_MAX,
+        rateLimitWindowMs: config.RATE_LIMIT_WINDOW_MS,
+        bodyMaxBytes: config.BODY_MAX_BYTES,
+        batchMaxItems: config.BATCH_MAX_ITEMS,
+        batchMaxBytes: config.BATCH_MAX_BYTES,
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+        cacheTtlSeconds: config.PREDICTION_CACHE_TTL_SECONDS,
+      },
+    });
+    closers.push(() => app.close());
+    const retention = startRetentionPurge({
+      predictions: store.predictions,
+      clock: systemClock,
+      retentionDays: config.PREDICTION_RETENTION_DAYS,
+      intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
+      onPurged: (n) => {
+        metrics.predictionsPurged.inc(n);
+        if (n > 0)
+          logger.info({ deleted: n, retentionDays: config.PREDICTION_RETENTION_DAYS }, 'predictions purged');
+      },
+      onError: (err) => logger.error({ err }, 'retention purge failed'),
+    });
+    closers.push(() => retention.stop());
+    await warnAboutAuth(config, store.apiKeys.countActive.bind(store.apiKeys), logger);
+    const address = await app.listen({ host: config.HOST, port: config.PORT });
+    logger.info(
+      { address, store: store.kind, redis: redis !== undefined, model: predictor.current() ?? null },
+      'cyberstreams listening',
+    );
+    let stopping: Promise<void> | undefined;
+    return { app, address, stop: () => (stopping ??= closeAll()) };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** Says loudly when authentication is off, and how to get a key when none exists. */
+async function warnAboutAuth(
+  config: Config,
+  countActiveKeys: () => Promise<number>,
+  logger: Logger,
+): Promise<void> {
+  if (config.AUTH_DISABLED) {
+    logger.warn(
+      { host: config.HOST },
+      'AUTHENTICATION IS DISABLED (AUTH_DISABLED=true): every request is treated as an admin. For local use only.',
+    );
+    if (!LOOPBACK.has(config.HOST)) {
+      logger.warn(
+        { host: config.HOST },
+        'AUTHENTICATION IS DISABLED ON A NON-LOOPBACK INTERFACE: anyone who can reach this port is an admin',
+      );
+    }
+  } else if ((await countActiveKeys()) === 0) {
+    logger.warn('no API keys exist yet: create one with `npx cyberstreams keys create --role admin`');
+  }
 }

@@ -1,0 +1,47 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { loadWarninglistIndex } from '../assets/index.js';
+import type { Config } from '../config/index.js';
+import { loadSeverityModel, MANIFEST_FILE, readManifest } from '../model/index.js';
+import { createServicePredictor, type LoadedSeverityModel, type ServicePredictor } from './predictor.js';
+
+/** Where the shipped severity model lives inside MODELS_DIR. */
+export const SEVERITY_MODEL_SUBDIR = 'severity';
+
+/**
+ * Loads the shipped severity model from `MODELS_DIR/severity`, or undefined
+ * (with a warning) when there is none, so the server still starts and
+ * `/ready` explains what is missing. A model that is present but cannot be
+ * loaded is an error: serving without it would hide a broken install.
+ */
+export async function loadShippedSeverityModel(
+  modelsDir: string,
+  logger: Logger,
+): Promise<LoadedSeverityModel | undefined> {
+  const dir = join(modelsDir, SEVERITY_MODEL_SUBDIR);
+  try {
+    await access(join(dir, MANIFEST_FILE));
+  } catch {
+    logger.warn(
+      { dir },
+      'no severity model found: /ready answers 503 and predictions 503 until one is installed',
+    );
+    return undefined;
+  }
+  const [manifest, model] = await Promise.all([readManifest(dir), loadSeverityModel(dir)]);
+  logger.info({ dir, family: model.ref.family, version: model.ref.version }, 'severity model loaded');
+  return { model, manifest };
+}
+
+/** Builds the real predictor from the configuration: shipped model, warninglists, (later) techniques. */
+export async function loadServicePredictor(
+  config: Pick<Config, 'MODELS_DIR'>,
+  logger: Logger,
+): Promise<ServicePredictor> {
+  const [severity, warninglists] = await Promise.all([
+    loadShippedSeverityModel(config.MODELS_DIR, logger),
+    loadWarninglistIndex(),
+  ]);
+  return createServicePredictor({ severity, warninglists });
+}
