@@ -153,7 +153,8 @@ export function planApply(
           isNew: true,
         };
     merged.set(id, row);
-    addAlias(id, input.type, 'name', name);
+    // Indicators and threats are found by id; a name alias per indicator would only bloat the table.
+    if (input.type !== 'Indicator' && input.type !== 'Threat') addAlias(id, input.type, 'name', name);
     for (const a of input.aliases ?? []) {
       if (typeof a !== 'string') throw bad('aliases must be strings', where);
       addAlias(id, input.type, input.aliasKind ?? 'alias', a);

@@ -1,3 +1,16 @@
+export {
+  CATALOGUE_FILE,
+  CATALOGUE_META_FILE,
+  catalogueMeta,
+  defaultCataloguePaths,
+  dumpCatalogue,
+  type EnsureCatalogueOptions,
+  type EnsureCatalogueResult,
+  ensureCatalogueLoaded,
+  loadCatalogue,
+  readCatalogue,
+} from './catalogue.js';
+export type { Catalogue, CatalogueMeta } from './catalogue-format.js';
 export type {
   AliasFilter,
   ApplyOptions,
@@ -26,6 +39,14 @@ export {
   threatNodeId,
   vulnerabilityNodeId,
 } from './ids.js';
+export type {
+  ImportFormat,
+  ImportOptions,
+  ImportProgress,
+  ImportReport,
+  SkippedRecord,
+} from './import-common.js';
+export { detectFormat, importFiles, readJsonFile } from './import-file.js';
 export {
   INDICATOR_KINDS,
   type IndicatorKind,
@@ -34,6 +55,8 @@ export {
   indicatorsFromLists,
   normaliseIndicator,
 } from './indicators.js';
+export { importCveAttackMappings, importKev, type KevFacts } from './kev-import.js';
+export { importMispGalaxies } from './misp-import.js';
 export { normaliseName } from './normalise.js';
 export { openPostgresGraph, PostgresGraph, type PostgresGraphOptions } from './postgres-graph.js';
 export {
@@ -52,3 +75,4 @@ export {
   type NodeType,
 } from './schema.js';
 export { openSqliteGraph, SqliteGraph, type SqliteGraphOptions } from './sqlite-graph.js';
+export { importStixBundle } from './stix-import.js';
