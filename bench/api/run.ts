@@ -1,0 +1,299 @@
+/**
+ * bench/api: the prediction API under load, against a bare Fastify JSON echo
+ * route measured in the same run on the same machine.
+ *
+ * Usage: nice -n 10 node --import tsx bench/api/run.ts [--data FILE] [--texts N] [--duration S]
+ *          [--connections N] [--rate R] [--rounds N] [--out FILE]
+ *   --data         vulnrichment CVE JSON 5 (default $SHARED_DATA/cve/vulnrichment-cve5.jsonl.gz,
+ *                  SHARED_DATA defaulting to ../shared/data); texts from the test split (published >= 2024-08)
+ *   --texts        distinct texts to cycle through (default 3000)
+ *   --duration     seconds per measured run (default 20)
+ *   --connections  concurrent connections of the throughput runs (default 32)
+ *   --rate         requests/s of the fixed-rate run (default 1000)
+ *   --rounds       interleaved echo/predict throughput rounds (default 2); the median is reported
+ *   --out          where to write the JSON results (default bench/api/results.json)
+ *
+ * The service runs as in production: a separate process started by
+ * src/main/server.ts with the shipped model, auth on (one predict key),
+ * every prediction stored in SQLite (WAL, synchronous=FULL), rate limit set
+ * above the offered load, prediction cache OFF (so every request runs the
+ * model) except in the one run labelled "cache on". The echo server is a
+ * separate process too. autocannon runs in this process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { systemClock } from '../../src/core/index.js';
+import { createApiKey, openSqliteStore } from '../../src/store/index.js';
+import { type CveText, loadTestSplitTexts } from './cve-texts.js';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const { values: args } = parseArgs({
+  options: {
+    data: {
+      type: 'string',
+      default: join(
+        process.env.SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'),
+        'cve',
+        'vulnrichment-cve5.jsonl.gz',
+      ),
+    },
+    texts: { type: 'string', default: '3000' },
+    duration: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '32' },
+    rate: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '2' },
+    out: { type: 'string', default: join(repoRoot, 'bench', 'api', 'results.json') },
+  },
+});
+const N_TEXTS = Number(args.texts);
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const RATE = Number(args.rate);
+const ROUNDS = Number(args.rounds);
+for (const [name, v] of Object.entries({ N_TEXTS, DURATION, CONNECTIONS, RATE, ROUNDS })) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`bench/api: ${name} must be a positive integer`);
+    process.exit(2);
+  }
+}
+if (!existsSync(args.data!)) {
+  console.log(`bench/api: ${args.data} not found: skipped (needs ../shared/data)`);
+  process.exit(0);
+}
+
+/** Starts `node --import tsx FILE` with `env` and resolves with the address it prints. */
+function startProcess(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; address: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('http://'));
+      if (line) resolvePromise({ child, address: line.trim() });
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before listening`)));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((r) => {
+    if (child.exitCode !== null) return r();
+    child.once('exit', () => r());
+    child.kill('SIGTERM');
+  });
+}
+
+function nearestRank(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] ?? Number.NaN;
+}
+
+interface RunResult {
+  label: string;
+  url: string;
+  connections: number;
+  offeredRate: number | null;
+  durationS: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  reqPerSec: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  autocannonLatencyMs: { p50: number; p97_5: number; p99: number };
+}
+
+/** One autocannon run cycling through the texts; latencies from every response, percentiles by nearest rank. */
+async function measure(
+  label: string,
+  url: string,
+  bodies: string[],
+  headers: Record<string, string>,
+  options: { connections: number; duration: number; rate?: number },
+): Promise<RunResult> {
+  let next = 0;
+  const times: number[] = [];
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.duration,
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+    headers: { 'content-type': 'application/json', ...headers },
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          req.body = bodies[next++ % bodies.length];
+          return req;
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    times.push(responseTime);
+  });
+  const result = await instance;
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((a, b) => a + b, 0) / Math.max(1, times.length);
+  const r: RunResult = {
+    label,
+    url,
+    connections: options.connections,
+    offeredRate: options.rate ?? null,
+    durationS: result.duration,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    reqPerSec: result.requests.total / result.duration,
+    latencyMs: {
+      p50: nearestRank(times, 50),
+      p95: nearestRank(times, 95),
+      p99: nearestRank(times, 99),
+      max: times.at(-1) ?? Number.NaN,
+      mean,
+    },
+    autocannonLatencyMs: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99 },
+  };
+  const f = (x: number) => x.toFixed(1);
+  console.log(
+    `${label.padEnd(34)} ${f(r.reqPerSec).padStart(8)} req/s  p50 ${f(r.latencyMs.p50)}  p95 ${f(r.latencyMs.p95)}  p99 ${f(r.latencyMs.p99)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`,
+  );
+  return r;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+async function main(): Promise<void> {
+  const texts: CveText[] = await loadTestSplitTexts(args.data!, N_TEXTS);
+  console.log(`bench/api: ${texts.length} distinct test-split CVE descriptions from ${args.data}`);
+  const bodies = texts.map((t) => JSON.stringify(t));
+  const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-api-'));
+  const store = openSqliteStore({ path: join(dataDir, 'cyberstreams.sqlite') });
+  const { key } = await createApiKey(store.apiKeys, { role: 'predict', name: 'bench', clock: systemClock });
+  await store.close();
+  const serviceEnv = (cacheEntries: number) => ({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '100000000',
+    PREDICTION_CACHE_MAX_ENTRIES: String(cacheEntries),
+    DATABASE_URL: '',
+    REDIS_URL: '',
+  });
+  const auth = { authorization: `Bearer ${key}` };
+  const runs: RunResult[] = [];
+  const echo = await startProcess('bench/api/echo-server.ts', {});
+  let service = await startProcess('bench/api/server-process.ts', serviceEnv(0));
+  try {
+    const ready = await fetch(`${service.address}/ready`);
+    if (ready.status !== 200) throw new Error(`the service is not ready: ${await ready.text()}`);
+    const probe = await fetch(`${service.address}/api/v1/predict`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: bodies[0],
+    });
+    const model = ((await probe.json()) as { model?: unknown }).model;
+    console.log(`bench/api: model ${JSON.stringify(model)}; warming up`);
+    await measure('warm-up echo', `${echo.address}/echo`, bodies, {}, { connections: 8, duration: 3 });
+    await measure('warm-up predict', `${service.address}/api/v1/predict`, bodies, auth, {
+      connections: 8,
+      duration: 3,
+    });
+
+    const echoRuns: RunResult[] = [];
+    const predictRuns: RunResult[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      echoRuns.push(
+        await measure(
+          `echo (round ${round})`,
+          `${echo.address}/echo`,
+          bodies,
+          {},
+          { connections: CONNECTIONS, duration: DURATION },
+        ),
+      );
+      predictRuns.push(
+        await measure(
+          `predict, cache off (round ${round})`,
+          `${service.address}/api/v1/predict`,
+          bodies,
+          auth,
+          {
+            connections: CONNECTIONS,
+            duration: DURATION,
+          },
+        ),
+      );
+    }
+    runs.push(...echoRuns, ...predictRuns);
+    const fixed = await measure(
+      `predict at ${RATE} req/s, cache off`,
+      `${service.address}/api/v1/predict`,
+      bodies,
+      auth,
+      {
+        connections: 100,
+        duration: DURATION,
+        rate: RATE,
+      },
+    );
+    runs.push(fixed);
+    await stopProcess(service.child);
+    service = await startProcess('bench/api/server-process.ts', serviceEnv(100_000));
+    runs.push(
+      await measure('predict, cache on (texts repeat)', `${service.address}/api/v1/predict`, bodies, auth, {
+        connections: CONNECTIONS,
+        duration: DURATION,
+      }),
+    );
+
+    const echoRps = median(echoRuns.map((r) => r.reqPerSec));
+    const predictRps = median(predictRuns.map((r) => r.reqPerSec));
+    const summary = {
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        loadavgAtEnd: loadavg(),
+      },
+      model,
+      texts: texts.length,
+      echoReqPerSec: echoRps,
+      predictReqPerSec: predictRps,
+      ratio: predictRps / echoRps,
+      fixedRate: {
+        offered: RATE,
+        achieved: fixed.reqPerSec,
+        p95Ms: fixed.latencyMs.p95,
+        non2xx: fixed.non2xx,
+      },
+      targets: {
+        p95Under100msAt1000:
+          fixed.latencyMs.p95 < 100 && fixed.reqPerSec >= 0.98 * RATE && fixed.non2xx === 0,
+        throughputAtLeast40PercentOfEcho: predictRps / echoRps >= 0.4,
+      },
+      runs,
+    };
+    writeFileSync(args.out!, `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(JSON.stringify({ ...summary, runs: undefined }));
+  } finally {
+    await stopProcess(service.child);
+    await stopProcess(echo.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
