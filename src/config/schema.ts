@@ -56,7 +56,10 @@ export const EnvSchema = Type.Object({
   BATCH_MAX_ITEMS: Type.Integer({ default: 1_000, minimum: 1, maximum: 10_000 }),
   /** Largest body of a batch request, in bytes. Default 5 MiB. */
   BATCH_MAX_BYTES: Type.Integer({ default: 5_242_880, minimum: 1_024, maximum: 104_857_600 }),
-  /** Time allowed to receive a whole request, in milliseconds (slow clients get 408). Default 30,000. */
+  /**
+   * Time allowed to receive a whole request (slow clients get 408), and to score
+   * a batch (items not started by then get 503 entries), in milliseconds. Default 30,000.
+   */
   REQUEST_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 600_000 }),
   /** Entries of the in-process prediction cache (LRU); 0 disables the cache. Ignored with REDIS_URL. Default 10,000. */
   PREDICTION_CACHE_MAX_ENTRIES: Type.Integer({ default: 10_000, minimum: 0, maximum: 10_000_000 }),

@@ -34,7 +34,7 @@ export interface ApiSettings {
   batchMaxItems: number;
   /** Largest batch body, in bytes. Default 5 MiB. */
   batchMaxBytes: number;
-  /** Time allowed to receive a request, in ms. Default 30,000. */
+  /** Time allowed to receive a request, and to score a batch, in ms. Default 30,000. */
   requestTimeoutMs: number;
   /** Lifetime of a cached prediction, in seconds; 0 disables the cache. Default 3,600. */
   cacheTtlSeconds: number;
@@ -158,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     service,
     batchMaxItems: settings.batchMaxItems,
     batchMaxBytes: settings.batchMaxBytes,
+    batchTimeLimitMs: settings.requestTimeoutMs,
   });
   await app.register(feedbackRoutes, {
     store: deps.store,

@@ -65,17 +65,38 @@ export class PredictionService {
 
   /**
    * Checks and scores each raw item on its own (an invalid one gets its own
-   * 400 entry), then stores all predictions in one write. Throws
+   * 400 entry), then stores all predictions in one write. Items not started
+   * within `timeLimitMs` get a 503 CS_ERR_TIMEOUT entry. Throws
    * CS_ERR_MODEL_NOT_LOADED for the whole batch when no model is loaded.
    */
-  async predictMany(items: readonly unknown[], principal: Principal | null): Promise<BatchOutcome[]> {
+  async predictMany(
+    items: readonly unknown[],
+    principal: Principal | null,
+    timeLimitMs = Number.POSITIVE_INFINITY,
+  ): Promise<BatchOutcome[]> {
     this.#currentModel();
+    const deadline = this.#monotonic() + timeLimitMs;
     const outcomes: BatchOutcome[] = [];
     const records: NewPrediction[] = [];
     for (let i = 0; i < items.length; i++) {
       if (i > 0 && i % ITEMS_PER_SLICE === 0) await yieldToLoop();
       const startedAt = this.#monotonic();
       const raw = items[i];
+      if (startedAt > deadline) {
+        // Scoring cannot be interrupted, but items not yet started are answered at once.
+        outcomes.push({
+          ok: false,
+          error: new AppError(
+            'CS_ERR_TIMEOUT',
+            `Item ${i} was not scored: the batch reached its time limit of ${timeLimitMs} ms`,
+            {
+              details: { timeLimitMs },
+            },
+          ),
+        });
+        this.#deps.metrics.batchItems.inc({ outcome: 'rejected' });
+        continue;
+      }
       try {
         const item = this.#checkItem(raw, i);
         const scored = await this.#score(item, this.#currentModel(), principal, startedAt);

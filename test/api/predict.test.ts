@@ -232,6 +232,34 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('items not started within the time limit get 503 timeout entries; the rest are stored', async () => {
+      const { store, dispose } = await backend.open();
+      let now = 0;
+      // Every clock reading advances 100 ms and an item reads it 4 times: the deadline (start + 1,000)
+      // passes during the third item, so items 3-5 are not started.
+      const t = await testApp(store, {
+        monotonic: () => (now += 100),
+        settings: { requestTimeoutMs: 1_000 },
+      });
+      try {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/predict/batch',
+          headers: t.keys.predict,
+          payload: { items: Array.from({ length: 6 }, (_, i) => ({ text: `overflow ${i}` })) },
+        });
+        assert.equal(res.statusCode, 200);
+        const statuses = res.json().results.map((r: { status: number }) => r.status);
+        assert.deepEqual(statuses, [200, 200, 200, 503, 503, 503]);
+        assert.equal(res.json().results[3].error.code, 'CS_ERR_TIMEOUT');
+        assert.equal((await store.predictions.get(res.json().results[1].prediction.id))?.severity, 'high');
+        assert.equal(t.app.initialConfig.requestTimeout, 1_000);
+      } finally {
+        await t.close();
+        await dispose();
+      }
+    });
+
     test('without a model the whole batch is 503', async () => {
       const { store, dispose } = await backend.open();
       const t = await testApp(store, { predictor: fakePredictor(null) });

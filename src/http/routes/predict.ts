@@ -17,6 +17,8 @@ export interface PredictRouteDeps {
   batchMaxItems: number;
   /** Largest batch body, in bytes. */
   batchMaxBytes: number;
+  /** Items of a batch not started within this many ms are answered 503 CS_ERR_TIMEOUT. */
+  batchTimeLimitMs: number;
 }
 
 // Either scheme works; see docs.ts.
@@ -50,14 +52,18 @@ export const predictRoutes: FastifyPluginAsyncTypebox<PredictRouteDeps> = async 
         tags: ['predict'],
         summary: `Up to ${deps.batchMaxItems} texts in one request (body up to ${deps.batchMaxBytes} bytes)`,
         description:
-          'Results come back in the order of the items. An invalid item gets its own entry with a status and a problem document, and does not fail the others.',
+          'Results come back in the order of the items. An invalid item gets its own entry with a status and a problem document, and does not fail the others. Items not started within the request time limit get a 503 CS_ERR_TIMEOUT entry.',
         security: SECURITY,
         body: batchRequestSchema(deps.batchMaxItems),
         response: { 200: BatchReplySchema, ...PROTECTED_ERRORS },
       },
     },
     async (request) => {
-      const outcomes = await deps.service.predictMany(request.body.items, request.principal);
+      const outcomes = await deps.service.predictMany(
+        request.body.items,
+        request.principal,
+        deps.batchTimeLimitMs,
+      );
       let failed = 0;
       const results = outcomes.map((o, index): BatchEntry => {
         if (o.ok) return { index, status: 200, prediction: o.prediction };
