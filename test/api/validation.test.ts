@@ -3,89 +3,86 @@ import { after, before, describe, test } from 'node:test';
 import { isProblem, type TestApp, testApp } from './helpers/app.js';
 import { BACKENDS } from './helpers/stores.js';
 
-// Client mistakes are answered the same way whatever the store, so these run on SQLite only;
-// the backend-dependent paths are covered per backend in the other files.
-const sqlite = BACKENDS.find((b) => b.name === 'sqlite')!;
-
-describe('client mistakes are 4xx problem+json naming the field, never 5xx', () => {
-  let t: TestApp;
-  let dispose: () => Promise<void>;
-  before(async () => {
-    const opened = await sqlite.open();
-    dispose = opened.dispose;
-    t = await testApp(opened.store, { settings: { bodyMaxBytes: 450_000 } });
-  });
-  after(async () => {
-    await t.close();
-    await dispose();
-  });
-
-  const raw = (payload: string, contentType = 'application/json', url = '/api/v1/predict') =>
-    t.app.inject({
-      method: 'POST',
-      url,
-      headers: { ...t.keys.admin, 'content-type': contentType },
-      payload,
+for (const backend of BACKENDS)
+  describe(`client mistakes are 4xx problem+json naming the field, never 5xx (${backend.name})`, () => {
+    let t: TestApp;
+    let dispose: () => Promise<void>;
+    before(async () => {
+      const opened = await backend.open();
+      dispose = opened.dispose;
+      t = await testApp(opened.store, { settings: { bodyMaxBytes: 450_000 } });
+    });
+    after(async () => {
+      await t.close();
+      await dispose();
     });
 
-  const cases: [string, string, number, string][] = [
-    ['malformed JSON', '{"text": "abc"', 400, '(body)'],
-    ['empty body', '', 400, '(body)'],
-    ['JSON null', 'null', 400, '(body)'],
-    ['array body', '[{"text":"a"}]', 400, '(body)'],
-    ['string body', '"text"', 400, '(body)'],
-    ['missing text', '{"source":"x"}', 400, 'text'],
-    ['empty text', '{"text":""}', 400, 'text'],
-    ['blank text', '{"text":" \\n\\t "}', 400, 'text'],
-    ['text of wrong type', '{"text":42}', 400, 'text'],
-    ['text as array', '{"text":["a"]}', 400, 'text'],
-    ['unknown key', '{"text":"a","severity":"high"}', 400, 'severity'],
-    ['__proto__ key', '{"text":"a","__proto__":{"admin":true}}', 400, '__proto__'],
-    ['nested __proto__', '{"text":"a","x":{"__proto__":{"admin":true}}}', 400, 'x.__proto__'],
-    ['escaped __proto__', '{"text":"a","\\u005f_proto__":{"admin":true}}', 400, '__proto__'],
-    ['constructor key', '{"text":"a","constructor":{"prototype":{"admin":true}}}', 400, 'constructor'],
-    ['bad published', '{"text":"a","published":"yesterday"}', 400, 'published'],
-    ['impossible date', '{"text":"a","published":"2023-02-29"}', 400, 'published'],
-    ['source too long', `{"text":"a","source":"${'s'.repeat(201)}"}`, 400, 'source'],
-  ];
-  for (const [name, payload, status, field] of cases) {
-    test(name, async () => {
-      const res = await raw(payload);
-      assert.equal(res.statusCode, status, res.body);
-      assert.ok(isProblem(res), res.body);
-      const fields = (res.json().fields ?? []).map((f: { field: string }) => f.field);
-      assert.ok(fields.includes(field), `${field} not in ${JSON.stringify(fields)}`);
-    });
-  }
+    const raw = (payload: string, contentType = 'application/json', url = '/api/v1/predict') =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...t.keys.admin, 'content-type': contentType },
+        payload,
+      });
 
-  test('text of 100,000 characters is accepted, 100,001 is refused naming text', async () => {
-    const ok = await raw(JSON.stringify({ text: 'é'.repeat(100_000) }));
-    assert.equal(ok.statusCode, 200);
-    const long = await raw(JSON.stringify({ text: 'a'.repeat(100_001) }));
-    assert.equal(long.statusCode, 400);
-    assert.equal(long.json().fields[0].field, 'text');
-  });
-
-  test('a body over the limit is 413 with the limit', async () => {
-    const res = await raw(JSON.stringify({ text: 'a'.repeat(460_000) }));
-    assert.equal(res.statusCode, 413);
-    assert.ok(isProblem(res));
-    assert.equal(res.json().code, 'CS_ERR_PAYLOAD_TOO_LARGE');
-    assert.equal(res.json().limitBytes, 450_000);
-  });
-
-  test('other content types are 4xx problems', async () => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-      const res = await raw('text=abc', type);
-      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${type}: ${res.statusCode}`);
-      assert.ok(isProblem(res));
+    const cases: [string, string, number, string][] = [
+      ['malformed JSON', '{"text": "abc"', 400, '(body)'],
+      ['empty body', '', 400, '(body)'],
+      ['JSON null', 'null', 400, '(body)'],
+      ['array body', '[{"text":"a"}]', 400, '(body)'],
+      ['string body', '"text"', 400, '(body)'],
+      ['missing text', '{"source":"x"}', 400, 'text'],
+      ['empty text', '{"text":""}', 400, 'text'],
+      ['blank text', '{"text":" \\n\\t "}', 400, 'text'],
+      ['text of wrong type', '{"text":42}', 400, 'text'],
+      ['text as array', '{"text":["a"]}', 400, 'text'],
+      ['unknown key', '{"text":"a","severity":"high"}', 400, 'severity'],
+      ['__proto__ key', '{"text":"a","__proto__":{"admin":true}}', 400, '__proto__'],
+      ['nested __proto__', '{"text":"a","x":{"__proto__":{"admin":true}}}', 400, 'x.__proto__'],
+      ['escaped __proto__', '{"text":"a","\\u005f_proto__":{"admin":true}}', 400, '__proto__'],
+      ['constructor key', '{"text":"a","constructor":{"prototype":{"admin":true}}}', 400, 'constructor'],
+      ['bad published', '{"text":"a","published":"yesterday"}', 400, 'published'],
+      ['impossible date', '{"text":"a","published":"2023-02-29"}', 400, 'published'],
+      ['source too long', `{"text":"a","source":"${'s'.repeat(201)}"}`, 400, 'source'],
+    ];
+    for (const [name, payload, status, field] of cases) {
+      test(name, async () => {
+        const res = await raw(payload);
+        assert.equal(res.statusCode, status, res.body);
+        assert.ok(isProblem(res), res.body);
+        const fields = (res.json().fields ?? []).map((f: { field: string }) => f.field);
+        assert.ok(fields.includes(field), `${field} not in ${JSON.stringify(fields)}`);
+      });
     }
-  });
 
-  test('deeply nested JSON is refused, not a crash', async () => {
-    const deep = `{"text":"a","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
-    const res = await raw(deep);
-    assert.equal(res.statusCode, 400);
-    assert.ok(isProblem(res));
+    test('text of 100,000 characters is accepted, 100,001 is refused naming text', async () => {
+      const ok = await raw(JSON.stringify({ text: 'é'.repeat(100_000) }));
+      assert.equal(ok.statusCode, 200);
+      const long = await raw(JSON.stringify({ text: 'a'.repeat(100_001) }));
+      assert.equal(long.statusCode, 400);
+      assert.equal(long.json().fields[0].field, 'text');
+    });
+
+    test('a body over the limit is 413 with the limit', async () => {
+      const res = await raw(JSON.stringify({ text: 'a'.repeat(460_000) }));
+      assert.equal(res.statusCode, 413);
+      assert.ok(isProblem(res));
+      assert.equal(res.json().code, 'CS_ERR_PAYLOAD_TOO_LARGE');
+      assert.equal(res.json().limitBytes, 450_000);
+    });
+
+    test('other content types are 4xx problems', async () => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+        const res = await raw('text=abc', type);
+        assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${type}: ${res.statusCode}`);
+        assert.ok(isProblem(res));
+      }
+    });
+
+    test('deeply nested JSON is refused, not a crash', async () => {
+      const deep = `{"text":"a","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+      const res = await raw(deep);
+      assert.equal(res.statusCode, 400);
+      assert.ok(isProblem(res));
+    });
   });
-});
