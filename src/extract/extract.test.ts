@@ -127,7 +127,12 @@ describe('extractIndicators: defanged forms end up refanged', () => {
 
 describe('extractIndicators: validation', () => {
   it('rejects IPv4 octets above 255 and leading zeros, and dotted versions', () => {
-    assert.deepEqual(list('256.1.1.1 1.2.3.999 010.1.1.1 1.02.3.4 v1.2.3.4 1.2.3.4.5 1.2.3', 'ipv4s'), []);
+    assert.deepEqual(
+      list('256.1.1.1 1.2.3.999 010.1.1.1 1.02.3.4 1.2.3.4.5 1.2.3 B1130.1.0.0.exe', 'ipv4s'),
+      [],
+    );
+    // Letters may touch an address (text extracted from PDF tables).
+    assert.deepEqual(list('IP Address194.135.24[.]241IP Address', 'ipv4s'), ['194.135.24.241']);
     assert.deepEqual(list('0.0.0.0 and 255.255.255.255', 'ipv4s'), ['0.0.0.0', '255.255.255.255']);
   });
 
@@ -158,9 +163,11 @@ describe('extractIndicators: validation', () => {
 
   it('wants CVE ids with a 4-digit year and 4 or more digits', () => {
     assert.deepEqual(
-      list('CVE-21-44228 CVE-2021-442 CVE-1899-1234 CVE-2021-44228x XCVE-2021-44228', 'cves'),
+      list('CVE-21-44228 CVE-2021-442 CVE-1899-1234 CVE-2021-44228123 1CVE-2021-44228', 'cves'),
       [],
     );
+    // Letters may touch the distinctive CVE prefix (PDF text).
+    assert.deepEqual(list('GrandstreamCVE-2020-25223WebAdmin', 'cves'), ['CVE-2020-25223']);
     assert.deepEqual(list('CVE-1999-0001 CVE_2020_0601 CVE\u20112023\u20114966', 'cves'), [
       'CVE-1999-0001',
       'CVE-2020-0601',
@@ -175,6 +182,19 @@ describe('extractIndicators: validation', () => {
       ['https://evil.com/x?y=1', 'https://en.example.org/wiki/Foo_(bar)'],
     );
     assert.deepEqual(list('go to https://evil.com/path...', 'urls'), ['https://evil.com/path']);
+    assert.deepEqual(list('request to “hxxp://api.ipify[.]org”, a free API', 'urls'), [
+      'http://api.ipify.org',
+    ]);
+  });
+
+  it('finds URLs glued to the text around them, as PDF extraction leaves them', () => {
+    assert.deepEqual(list('Downloaded fromhttps://od[.]lk/d/x\nnext', 'urls'), ['https://od.lk/d/x']);
+    assert.deepEqual(list('URLshxxps://a[.]evil[.]com/h/79b7c6ed0hxxp://b[.]evil[.]com/x.dll', 'urls'), [
+      'https://a.evil.com/h/79b7c6ed0',
+      'http://b.evil.com/x.dll',
+    ]);
+    // A scheme makes a file-extension TLD a host.
+    assert.deepEqual(list('> http://dbexport.zip resolved', 'urls'), ['http://dbexport.zip']);
   });
 
   it('rejects URLs without a valid host or port', () => {

@@ -131,8 +131,10 @@ export function refang(input: string): Refanged {
       if (isWord && DOT_WORD_STOP.has(wordBefore(input, start))) continue;
       emit(start, end, '.');
     } else if (g.sch !== undefined) {
-      if (isAlnum(before)) continue;
       const s = g.sch.toLowerCase();
+      // hxxp is distinctive enough to refang when glued to a word ("URLshxxps://");
+      // meow and fxp are words and need a boundary.
+      if (isAlnum(before) && !s.startsWith('h')) continue;
       const fanged = SCHEME_REFANG[s] ?? (s.endsWith('s') ? 'https' : 'http');
       emit(start, end, fanged);
     } else if (g.ip !== undefined) {

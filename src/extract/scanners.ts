@@ -53,6 +53,10 @@ const HOST = `(?:${LABEL}\\.){1,16}${TLD}`;
 
 const always = (): boolean => true;
 
+/** Characters that never belong to a URL: blanks, ASCII and typographic quotes, brackets, CJK punctuation. */
+const URL_STOP =
+  '\\s<>"\'`{}|\\\\^\\[\\]\\u2018-\\u201F\\u00AB\\u00BB\\u2039\\u203A\\u3000-\\u303F\\uFF08\\uFF09\\uFF0C';
+
 /** A trimmed candidate at `m.index`; `null` when trimming left nothing. */
 function trimmed(
   type: IndicatorType,
@@ -87,11 +91,17 @@ export const SCANNERS: readonly Scanner[] = [
   {
     name: 'url',
     gate: (t) => t.includes('://'),
-    pattern:
-      /(?<![a-z0-9+.-])(?:https?|ftps?|sftp|tftp|wss?|smb|tcp|udp|rdp|ssh|telnet|ldaps?|irc|rtsp):\/\/(?:\[[0-9a-f:.]{2,45}\](?::\d{1,5})?|[^\s/?#<>"'`{}|\\^[\]]{1,260})(?:[/?#][^\s<>"'`{}|\\^[\]]{0,2048})?/gi,
-    accept: (m, ctx) => {
-      const end = m.index + m[0].length;
-      const parsed = parseUrl(m[0], wasDefanged(ctx, m.index, end));
+    // http(s) and ftp(s) may be glued to the word before them (text pulled out of
+    // PDFs: "Downloaded fromhttps://…"); rarer schemes need a boundary. Unicode
+    // quotes and CJK punctuation end a URL like ASCII quotes do.
+    pattern: new RegExp(
+      `(?:https?|ftps?|(?<![a-z0-9+.-])(?:sftp|tftp|wss?|smb|tcp|udp|rdp|ssh|telnet|ldaps?|irc|rtsp)):\\/\\/(?:\\[[0-9a-f:.]{2,45}\\](?::\\d{1,5})?|[^${URL_STOP}/?#]{1,260})(?:[/?#][^${URL_STOP}]{0,2048})?`,
+      'gi',
+    ),
+    accept: (m) => {
+      // A second scheme glued inside ("…/a1b2http://next.example/") starts the next URL.
+      const glued = /[a-z0-9](?:https?|ftps?):\/\//i.exec(m[0].slice(1));
+      const parsed = parseUrl(glued === null ? m[0] : m[0].slice(0, glued.index + 2));
       if (parsed === null) return null;
       const host: Candidate = {
         type: parsed.host.type,
@@ -125,7 +135,9 @@ export const SCANNERS: readonly Scanner[] = [
   {
     name: 'ipv4',
     gate: always,
-    pattern: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,3})?(?![\w]|\.\d)/g,
+    // Letters may touch the address (PDF text: "IP Address194.135.24.241IP"); digits and
+    // dots may not (1.2.3.4.5 is a version, 11.2.3.4 inside 111.2.3.4 is not an address).
+    pattern: /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,3})?(?!\d|\.\d)/g,
     accept: (m) => {
       const s = m[0];
       const slash = s.indexOf('/');
@@ -201,7 +213,8 @@ export const SCANNERS: readonly Scanner[] = [
   {
     name: 'cve',
     gate: (t) => /cve/i.test(t),
-    pattern: /(?<![\w-])CVE[-_ \u2010-\u2014]((?:19|20)\d{2})[-_ \u2010-\u2014](\d{4,7})(?![\w])/gi,
+    // The CVE prefix is distinctive: letters may touch it (PDF text: "GrandstreamCVE-2020-25223WebAdmin").
+    pattern: /(?<![\d-])CVE[-_ \u2010-\u2014]((?:19|20)\d{2})[-_ \u2010-\u2014](\d{4,7})(?!\d)/gi,
     accept: (m) => {
       const year = Number(m[1]);
       if (year < 1999) return null;
@@ -292,7 +305,11 @@ export function scanAll(ctx: ScanContext): Candidate[] {
     re.lastIndex = 0;
     for (let m = re.exec(ctx.text); m !== null; m = re.exec(ctx.text)) {
       const c = scanner.accept(m, ctx);
-      if (c !== null) out.push(c);
+      if (c === null) continue;
+      out.push(c);
+      // A candidate shorter than its match (trimmed, or cut at a glued URL) lets the
+      // scan resume right after it; c.end > m.index, so the scan always advances.
+      if (c.end < re.lastIndex) re.lastIndex = c.end;
     }
   }
   return out;

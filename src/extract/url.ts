@@ -21,7 +21,7 @@ export interface ParsedUrl {
   host: UrlHost;
 }
 
-const TRAILING_PUNCTUATION = new Set([...'.,;:!?\'"*']);
+const TRAILING_PUNCTUATION = new Set([...'.,;:!?\'"*\u2019\u201D']);
 const CLOSERS: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 
 /** Count of `ch` in `s`. */
@@ -60,10 +60,8 @@ export function trimUrl(text: string): string {
  * bracketed IPv6 address; a port, if any, must be 1-65535. Returns `null`
  * for anything else (`http://localhost`, `http://intranet/`, `http://999.1.1.1`).
  *
- * `wasDefanged` says whether the URL's original text differed from the
- * refanged one (relaxes the file-extension rule of {@link isValidDomain}).
  */
-export function parseUrl(candidate: string, wasDefanged: boolean): ParsedUrl | null {
+export function parseUrl(candidate: string): ParsedUrl | null {
   const text = trimUrl(candidate);
   const sep = text.indexOf('://');
   if (sep <= 0) return null;
@@ -115,7 +113,8 @@ export function parseUrl(candidate: string, wasDefanged: boolean): ParsedUrl | n
     host = { type: 'ipv4', value: hostText, start: hostOffset, end: hostEnd };
   } else {
     if (!/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,126}[a-z0-9-]{2,63}$/i.test(hostText)) return null;
-    if (!isValidDomain(hostText, wasDefanged)) return null;
+    // A scheme says the writer meant a host: the file-extension rule does not apply (http://dump.zip).
+    if (!isValidDomain(hostText, true)) return null;
     host = { type: 'domain', value: lowerHost, start: hostOffset, end: hostEnd };
   }
   const value =

@@ -65,11 +65,11 @@ describe('validators', () => {
   it('URLs', () => {
     assert.equal(trimUrl('http://a.com/x).'), 'http://a.com/x');
     assert.equal(trimUrl('http://a.com/(x)'), 'http://a.com/(x)');
-    const u = parseUrl('HTTP://User@Evil.com:8080/Path?Q=1', false);
+    const u = parseUrl('HTTP://User@Evil.com:8080/Path?Q=1');
     assert.equal(u?.value, 'http://User@evil.com:8080/Path?Q=1');
     assert.deepEqual(u?.host, { type: 'domain', value: 'evil.com', start: 12, end: 20 });
-    assert.equal(parseUrl('http://evil.com:0/', false), null);
-    assert.equal(parseUrl('http://evil.com:/', false), null);
-    assert.equal(parseUrl('http://[::1/', false), null);
+    assert.equal(parseUrl('http://evil.com:0/'), null);
+    assert.equal(parseUrl('http://evil.com:/'), null);
+    assert.equal(parseUrl('http://[::1/'), null);
   });
 });

@@ -1,6 +1,7 @@
 import { AppError } from '../core/index.js';
 import { parseIpRange } from './cidr.js';
 import { RangeTable } from './range-table.js';
+import { SubstringMatcher } from './substring-matcher.js';
 import { INDICATOR_TYPES, type IndicatorType, type WarninglistRef } from './types.js';
 import type { WarninglistFile, WarninglistMeta } from './warninglist-data.js';
 
@@ -139,9 +140,7 @@ export class WarninglistIndex {
   private readonly idSets: readonly (readonly number[])[];
   private readonly strings: Map<string, number>;
   private readonly hostnames: Map<string, number>;
-  private readonly substrings: Map<string, number>;
-  /** Distinct lengths of substring entries, ascending. */
-  private readonly substringLengths: readonly number[];
+  private readonly substrings: SubstringMatcher;
   private readonly regexes: readonly { re: RegExp; id: number }[];
   private readonly v4: RangeTable<number>;
   private readonly v6: RangeTable<bigint>;
@@ -214,8 +213,7 @@ export class WarninglistIndex {
     this.idSets = sets.sets;
     this.strings = strings;
     this.hostnames = hostnames;
-    this.substrings = substrings;
-    this.substringLengths = [...new Set([...substrings.keys()].map((k) => k.length))].sort((a, b) => a - b);
+    this.substrings = new SubstringMatcher(substrings);
     this.regexes = regexes;
     this.v4 = RangeTable.build(v4);
     this.v6 = RangeTable.build(v6);
@@ -255,11 +253,7 @@ export class WarninglistIndex {
       }
     }
     if ((this.typeMask.substring & bit) !== 0) {
-      for (const len of this.substringLengths) {
-        if (len > value.length) break;
-        for (let i = 0; i + len <= value.length; i++)
-          add(this.setOf(this.substrings.get(value.slice(i, i + len))));
-      }
+      this.substrings.forEachMatch(value, (set) => add(this.idSets[set]));
     }
     if ((this.typeMask.regex & bit) !== 0) {
       for (const { re, id } of this.regexes)
