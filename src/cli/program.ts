@@ -3,6 +3,7 @@ import { isAppError } from '../core/index.js';
 import type { CliContext } from './context.js';
 import { registerEval } from './eval.js';
 import { registerExtract } from './extract.js';
+import { registerFeaturize } from './featurize.js';
 import { registerKeys } from './keys.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -17,6 +18,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerEval,
   registerExtract,
   registerKeys,
+  registerFeaturize,
 ];
 
 /** Builds the `cyberstreams` program with all sub-commands. */

@@ -1,0 +1,58 @@
+import { CLAUSE_BREAKS, NEGATION_WINDOW, NEGATORS } from './tone-lexicon.js';
+
+/**
+ * A text rule of the keyword and pattern families: a global regular
+ * expression over the lower-cased text. Patterns are written without nested
+ * unbounded quantifiers so matching stays linear on hostile input.
+ */
+export interface TextRule {
+  /** Slot name the rule feeds. */
+  name: string;
+  /** What the rule detects (copied into the spec). */
+  description: string;
+  /** A global (`g`) regular expression over lower-case text. */
+  pattern: RegExp;
+  /**
+   * When set, a match preceded by a negator in its clause ("does not require
+   * authentication") is not counted for this rule but for the rule named here,
+   * or dropped when the value is `'drop'`.
+   */
+  negated?: string;
+}
+
+const PRECEDING_CHARS = 48;
+const WORDS = /[a-z0-9]+(?:['\u2019][a-z]+)?|[.,;:!?]/g;
+
+/** True when a negator stands within the few words before `start` in the same clause. */
+export function negatedAt(lower: string, start: number): boolean {
+  const before = lower.slice(Math.max(0, start - PRECEDING_CHARS), start);
+  const words = before.match(WORDS);
+  if (!words) return false;
+  for (let k = words.length - 1, seen = 0; k >= 0 && seen < NEGATION_WINDOW; k--, seen++) {
+    const w = words[k]!.replace('\u2019', "'");
+    if (CLAUSE_BREAKS.has(w)) return false;
+    if (NEGATORS.has(w)) return true;
+  }
+  return false;
+}
+
+/**
+ * Counts every rule's matches in `lower`, moving negated matches to the rule
+ * their `negated` field names. Returns counts by rule name.
+ */
+export function countRules(lower: string, rules: readonly TextRule[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const rule of rules) counts.set(rule.name, counts.get(rule.name) ?? 0);
+  for (const rule of rules) {
+    rule.pattern.lastIndex = 0;
+    for (const m of lower.matchAll(rule.pattern)) {
+      let target = rule.name;
+      if (rule.negated !== undefined && negatedAt(lower, m.index)) {
+        if (rule.negated === 'drop') continue;
+        target = rule.negated;
+      }
+      counts.set(target, (counts.get(target) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
