@@ -3,20 +3,9 @@
  * and returns, and the contract every loaded severity model fulfils.
  */
 
-/** The five severity classes, in the fixed order of every probability vector. */
-export const SEVERITY_CLASSES = Object.freeze([
-  'critical',
-  'high',
-  'medium',
-  'low',
-  'informational',
-] as const);
+export { SEVERITY_CLASS_COUNT, SEVERITY_CLASSES, type SeverityClass } from '../ingest/index.js';
 
-/** One severity class. */
-export type SeverityClass = (typeof SEVERITY_CLASSES)[number];
-
-/** Number of classes (the length of every probability vector). */
-export const SEVERITY_CLASS_COUNT = SEVERITY_CLASSES.length;
+import type { SeverityClass } from '../ingest/index.js';
 
 /** What a severity model reads. Only `text` is required; the rest improves the prediction when known. */
 export interface SeverityInput {
