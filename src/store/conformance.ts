@@ -4,6 +4,7 @@ import { fixedClock } from '../core/index.js';
 import { createApiKey, verifyApiKey } from './api-key-secret.js';
 import type { Store } from './contract.js';
 import type { NewFeedback } from './feedback.js';
+import { learningConformance } from './learning-conformance.js';
 import type { NewPrediction } from './predictions.js';
 
 /** A complete prediction record for tests; `overrides` replace single fields. */
@@ -63,6 +64,8 @@ export type StoreFactory = () => Promise<{ store: Store; dispose: () => Promise<
  */
 export function storeConformance(name: string, factory: StoreFactory): void {
   describe(`Store conformance: ${name}`, () => {
+    learningConformance(factory);
+
     test('answers ping and reports the latest schema version', async () => {
       const { store, dispose } = await factory();
       try {

@@ -1,6 +1,11 @@
 import type { ApiKeyRepository } from './api-keys.js';
+import type { ExperimentRepository } from './experiment-observations.js';
 import type { FeedbackRepository } from './feedback.js';
+import type { LearningJobRepository } from './learning-jobs.js';
+import type { LearningStateRepository } from './learning-state.js';
+import type { ModelRegistryRepository } from './model-registry.js';
 import type { PredictionRepository } from './predictions.js';
+import type { ReviewRepository } from './review-queue.js';
 
 /**
  * The persistence contract. Every backend (embedded SQLite, PostgreSQL)
@@ -25,6 +30,16 @@ export interface Store {
   readonly feedback: FeedbackRepository;
   /** API key records (hashes and roles, never keys). */
   readonly apiKeys: ApiKeyRepository;
+  /** Model versions, their status and its history (the model registry). */
+  readonly models: ModelRegistryRepository;
+  /** Records of retraining jobs. */
+  readonly jobs: LearningJobRepository;
+  /** Leases, feedback cursors and learned source reputations. */
+  readonly learning: LearningStateRepository;
+  /** Canary and shadow observations. */
+  readonly experiments: ExperimentRepository;
+  /** Unanswered predictions for the review queue. */
+  readonly review: ReviewRepository;
 }
 
 /** Which backend a {@link Store} runs on. */

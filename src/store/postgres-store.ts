@@ -3,8 +3,13 @@ import { AppError } from '../core/index.js';
 import type { Store } from './contract.js';
 import { assertMigrationsOrdered, type Migration, POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresApiKeys } from './postgres-api-keys.js';
+import { PostgresExperiments } from './postgres-experiments.js';
 import { PostgresFeedback } from './postgres-feedback.js';
+import { PostgresLearningJobs } from './postgres-learning-jobs.js';
+import { PostgresLearningState } from './postgres-learning-state.js';
+import { PostgresModelRegistry } from './postgres-model-registry.js';
 import { PostgresPredictions } from './postgres-predictions.js';
+import { PostgresReview } from './postgres-review.js';
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -99,6 +104,11 @@ export class PostgresStore implements Store {
   readonly predictions: PostgresPredictions;
   readonly feedback: PostgresFeedback;
   readonly apiKeys: PostgresApiKeys;
+  readonly models: PostgresModelRegistry;
+  readonly jobs: PostgresLearningJobs;
+  readonly learning: PostgresLearningState;
+  readonly experiments: PostgresExperiments;
+  readonly review: PostgresReview;
   #closed = false;
 
   /** Wraps a connected pool whose schema is migrated. */
@@ -108,6 +118,11 @@ export class PostgresStore implements Store {
     this.predictions = new PostgresPredictions(pool);
     this.feedback = new PostgresFeedback(pool);
     this.apiKeys = new PostgresApiKeys(pool);
+    this.models = new PostgresModelRegistry(pool);
+    this.jobs = new PostgresLearningJobs(pool);
+    this.learning = new PostgresLearningState(pool);
+    this.experiments = new PostgresExperiments(pool);
+    this.review = new PostgresReview(pool);
   }
 
   async ping(): Promise<void> {

@@ -5,8 +5,13 @@ import { AppError } from '../core/index.js';
 import type { Store } from './contract.js';
 import { assertMigrationsOrdered, type Migration, SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteApiKeys } from './sqlite-api-keys.js';
+import { SqliteExperiments } from './sqlite-experiments.js';
 import { SqliteFeedback } from './sqlite-feedback.js';
+import { SqliteLearningJobs } from './sqlite-learning-jobs.js';
+import { SqliteLearningState } from './sqlite-learning-state.js';
+import { SqliteModelRegistry } from './sqlite-model-registry.js';
 import { SqlitePredictions } from './sqlite-predictions.js';
+import { SqliteReview } from './sqlite-review.js';
 
 /** Options for {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -70,6 +75,11 @@ export class SqliteStore implements Store {
   readonly predictions: SqlitePredictions;
   readonly feedback: SqliteFeedback;
   readonly apiKeys: SqliteApiKeys;
+  readonly models: SqliteModelRegistry;
+  readonly jobs: SqliteLearningJobs;
+  readonly learning: SqliteLearningState;
+  readonly experiments: SqliteExperiments;
+  readonly review: SqliteReview;
   #closed = false;
 
   /** Wraps an open, migrated connection. */
@@ -78,6 +88,11 @@ export class SqliteStore implements Store {
     this.predictions = new SqlitePredictions(db);
     this.feedback = new SqliteFeedback(db);
     this.apiKeys = new SqliteApiKeys(db);
+    this.models = new SqliteModelRegistry(db);
+    this.jobs = new SqliteLearningJobs(db);
+    this.learning = new SqliteLearningState(db);
+    this.experiments = new SqliteExperiments(db);
+    this.review = new SqliteReview(db);
   }
 
   async ping(): Promise<void> {
