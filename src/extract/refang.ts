@@ -9,7 +9,8 @@ export interface Refanged {
 }
 
 /*
- * One pass, one regular expression. Every branch is bounded in length and
+ * One pass, one regular expression, without capture groups (cheaper matches):
+ * the branch that matched is told apart by the match's first character. Every branch is bounded in length and
  * starts with a literal or a small character class, so the scan is linear in
  * the input: no branch can backtrack over more than a few characters.
  * Context rules (what must stand left and right of a token) are checked in
@@ -18,19 +19,19 @@ export interface Refanged {
 const REFANG_PATTERN = new RegExp(
   [
     // Zero-width characters and soft hyphens inserted to break indicators: deleted.
-    '(?<zw>[\\u200B-\\u200D\\u2060\\uFEFF\\u00AD])',
+    '[\\u200B-\\u200D\\u2060\\uFEFF\\u00AD]',
     // [.] (.) {.} <.> [dot] [at] [@] [:] [://] [/] [//], any bracket pair, optional inner blank.
-    '(?<br>[\\[({<][ \\t]?(?<brInner>\\.|dot|at|@|:\\/\\/|:|\\/\\/|\\/)[ \\t]?[\\])}>])',
+    '[\\[({<][ \\t]?(?:\\.|dot|at|@|:\\/\\/|:|\\/\\/|\\/)[ \\t]?[\\])}>]',
     // example\.com
-    '(?<bs>\\\\\\.)',
+    '\\\\\\.',
     // "example dot com", "example . com", "1.1.1 .1": blanks around a dot or the word dot.
-    '(?<sp>[ \\t]{1,3}(?:\\.[ \\t]{0,3}|dot[ \\t]{1,3}))',
+    '[ \\t]{1,3}(?:\\.[ \\t]{0,3}|dot[ \\t]{1,3})',
     // Ideographic and full-width full stops between ASCII labels.
-    '(?<ud>[\\u3002\\uFF0E\\uFF61])',
+    '[\\u3002\\uFF0E\\uFF61]',
     // hxxp hxxps hXXp h**p hxtp htxp h[tt]p meow fxp, directly before a (bracketed) colon.
-    '(?<sch>(?:h(?:xx|\\*\\*|xt|tx|\\[tt\\])p(?:s)?|meow|fxps?)(?=[\\[({]?:))',
+    '(?:h(?:xx|\\*\\*|xt|tx|\\[tt\\])p(?:s)?|meow|fxps?)(?=[\\[({]?:)',
     // 192,168,1,1: commas inside an IPv4 address (checked in code, replaced one for one).
-    '(?<ip>\\d{1,3}[.,]\\d{1,3}[.,]\\d{1,3}[.,]\\d{1,3})',
+    '\\d{1,3}[.,]\\d{1,3}[.,]\\d{1,3}[.,]\\d{1,3}',
   ].join('|'),
   'gi',
 );
@@ -99,16 +100,25 @@ export function refang(input: string): Refanged {
 
   REFANG_PATTERN.lastIndex = 0;
   for (let m = REFANG_PATTERN.exec(input); m !== null; m = REFANG_PATTERN.exec(input)) {
-    const g = m.groups!;
+    const token = m[0];
     const start = m.index;
-    const end = start + m[0].length;
+    const end = start + token.length;
+    const first = token.charCodeAt(0);
     const before = start > 0 ? input.charCodeAt(start - 1) : -1;
     const after = end < input.length ? input.charCodeAt(end) : -1;
 
-    if (g.zw !== undefined) {
-      emit(start, end, '');
-    } else if (g.br !== undefined) {
-      const inner = g.brInner!.toLowerCase();
+    if (
+      first === 0x200b ||
+      first === 0x200c ||
+      first === 0x200d ||
+      first === 0x2060 ||
+      first === 0xfeff ||
+      first === 0xad
+    ) {
+      emit(start, end, ''); // zero-width character
+    } else if (first === 91 || first === 40 || first === 123 || first === 60) {
+      // [x] (x) {x} <x>
+      const inner = token.slice(1, -1).trim().toLowerCase();
       if (inner === '.' || inner === 'dot' || inner === 'at' || inner === '@') {
         // Swallow up to two blanks on each side ("evil [.] com", "user [at] host").
         let s = start;
@@ -123,27 +133,29 @@ export function refang(input: string): Refanged {
       } else {
         emit(start, end, inner); // : :// / //
       }
-    } else if (g.bs !== undefined || g.ud !== undefined) {
+    } else if (first === 92 || first === 0x3002 || first === 0xff0e || first === 0xff61) {
+      // \. and full-width dots
       if (isAlnum(before) && isAlnum(after)) emit(start, end, '.');
-    } else if (g.sp !== undefined) {
+    } else if (first === 32 || first === 9) {
+      // blanks around a dot or the word dot
       if (!isAlnum(before) || !isAlnum(after)) continue;
-      const isWord = g.sp.toLowerCase().includes('dot');
+      const isWord = token.toLowerCase().includes('dot');
       if (isWord && DOT_WORD_STOP.has(wordBefore(input, start))) continue;
       emit(start, end, '.');
-    } else if (g.sch !== undefined) {
-      const s = g.sch.toLowerCase();
-      // hxxp is distinctive enough to refang when glued to a word ("URLshxxps://");
-      // meow and fxp are words and need a boundary.
-      if (isAlnum(before) && !s.startsWith('h')) continue;
-      const fanged = SCHEME_REFANG[s] ?? (s.endsWith('s') ? 'https' : 'http');
-      emit(start, end, fanged);
-    } else if (g.ip !== undefined) {
-      // Left/right context: not part of a longer number list or dotted version.
+    } else if (isDigit(first)) {
+      // four octets with commas: not part of a longer number list or dotted version
       if (before === 44 || before === 46 || isDigit(before)) continue;
       if (isDigit(after)) continue;
       if ((after === 44 || after === 46) && isDigit(end + 1 < input.length ? input.charCodeAt(end + 1) : -1))
         continue;
-      if (isCommaIp(g.ip)) emit(start, end, g.ip.replaceAll(',', '.'));
+      if (isCommaIp(token)) emit(start, end, token.replaceAll(',', '.'));
+    } else {
+      // scheme: hxxp, meow, fxp
+      const s = token.toLowerCase();
+      // hxxp is distinctive enough to refang when glued to a word ("URLshxxps://");
+      // meow and fxp are words and need a boundary.
+      if (isAlnum(before) && !s.startsWith('h')) continue;
+      emit(start, end, SCHEME_REFANG[s] ?? (s.endsWith('s') ? 'https' : 'http'));
     }
   }
   if (map.size === 0) return { text: input, map };
