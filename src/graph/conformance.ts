@@ -420,6 +420,31 @@ export function graphConformance(name: string, factory: GraphFactory): void {
       }
       assert.equal(edges.length, 13);
       assert.equal(new Set(edges).size, 13);
+      const filtered = await graph.scanEdges(undefined, 100, {
+        types: ['USES'],
+        srcTypes: ['Actor'],
+        dstTypes: ['Technique'],
+      });
+      assert.deepEqual(
+        filtered.map((e) => `${e.src}>${e.dst}`),
+        [
+          'actor:A2>technique:T1059',
+          'actor:A2>technique:T1566',
+          'actor:A3>technique:T1105',
+          'actor:G0007>technique:T1059',
+          'actor:G0007>technique:T1105',
+          'actor:G0007>technique:T1566',
+        ],
+      );
+      const after = await graph.scanEdges(filtered[2], 2, {
+        types: ['USES'],
+        srcTypes: ['Actor'],
+        dstTypes: ['Technique'],
+      });
+      assert.deepEqual(
+        after.map((e) => e.dst),
+        ['technique:T1059', 'technique:T1105'],
+      );
     });
 
     withGraph('meta and pattern tables store and replace runs', async (graph) => {

@@ -67,8 +67,11 @@ export interface GraphStore {
 
   /** Nodes ordered by id, after `after` (exclusive), for streaming export. */
   scanNodes(after: string | undefined, limit: number): Promise<GraphNode[]>;
-  /** Edges ordered by (src, type, dst, source), after the cursor, for streaming export. */
-  scanEdges(after: EdgeCursor | undefined, limit: number): Promise<GraphEdge[]>;
+  /**
+   * Edges ordered by (src, type, dst, source), after the cursor, for streaming export
+   * and pattern mining; optionally only some edge types and end types.
+   */
+  scanEdges(after: EdgeCursor | undefined, limit: number, filter?: EdgeScanFilter): Promise<GraphEdge[]>;
 
   /** A value from the graph's key/value table. */
   getMeta(key: string): Promise<string | undefined>;
@@ -200,6 +203,13 @@ export interface GraphStats {
   nodesByType: Partial<Record<NodeType, number>>;
   edgesByType: Partial<Record<EdgeType, number>>;
   edgesBySource: Record<string, number>;
+}
+
+/** Filter of {@link GraphStore.scanEdges}. */
+export interface EdgeScanFilter {
+  types?: readonly EdgeType[];
+  srcTypes?: readonly NodeType[];
+  dstTypes?: readonly NodeType[];
 }
 
 /** Position in the edge scan order. */

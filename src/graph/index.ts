@@ -1,3 +1,10 @@
+/**
+ * The knowledge graph: one `GraphStore` contract (SQLite, PostgreSQL), importers
+ * (ATT&CK and other STIX 2.1 bundles, MISP galaxies, CISA KEV, CVE to ATT&CK
+ * mappings), the shipped catalogue, threats from predictions, enrichment,
+ * technique patterns (FP-Growth) and export (STIX 2.1, Cypher). See README.md.
+ */
+
 export {
   CATALOGUE_FILE,
   CATALOGUE_META_FILE,
@@ -18,6 +25,7 @@ export type {
   Direction,
   EdgeCursor,
   EdgeQuery,
+  EdgeScanFilter,
   GraphPath,
   GraphStats,
   GraphStore,
@@ -31,6 +39,15 @@ export type {
   SharedNeighbour,
   SharedNeighbourOptions,
 } from './contract.js';
+export { enrich, kevStatus } from './enrich.js';
+export {
+  type ActorMatch,
+  type EnrichInput,
+  EnrichInputSchema,
+  type EnrichResult,
+  EnrichResultSchema,
+} from './enrich-schema.js';
+export { associationRules, type FpGrowthOptions, fpGrowth, type RuleOptions } from './fpgrowth.js';
 export {
   CVE_ID,
   parentTechniqueId,
@@ -56,8 +73,27 @@ export {
   normaliseIndicator,
 } from './indicators.js';
 export { importCveAttackMappings, importKev, type KevFacts } from './kev-import.js';
+export {
+  createKevLookup,
+  type KevEntry,
+  type KevLookup,
+  kevLookupFromCatalogue,
+  loadKevLookup,
+} from './kev-lookup.js';
+export { COMMON_WORDS, findActorMentions, type Mention, MentionMatcher } from './mentions.js';
 export { importMispGalaxies } from './misp-import.js';
 export { normaliseName } from './normalise.js';
+export { type OpenGraphOptions, openGraph } from './open-graph.js';
+export {
+  collectTechniqueSets,
+  type MineOptions,
+  type MineResult,
+  minePatterns,
+  type PatternSource,
+  suggestTechniques,
+  type TechniqueSet,
+  type TechniqueSuggestion,
+} from './patterns.js';
 export { openPostgresGraph, PostgresGraph, type PostgresGraphOptions } from './postgres-graph.js';
 export {
   type AliasEntry,
@@ -76,3 +112,14 @@ export {
 } from './schema.js';
 export { openSqliteGraph, SqliteGraph, type SqliteGraphOptions } from './sqlite-graph.js';
 export { importStixBundle } from './stix-import.js';
+export {
+  forgetThreats,
+  IndicatorInputSchema,
+  PREDICTION_SOURCE,
+  type RecordedThreat,
+  recordThreat,
+  SEVERITIES,
+  TechniqueInputSchema,
+  type ThreatInput,
+  ThreatInputSchema,
+} from './threats.js';

@@ -15,6 +15,7 @@ import type {
   AssociationRule,
   EdgeCursor,
   EdgeQuery,
+  EdgeScanFilter,
   GraphPath,
   GraphStats,
   GraphStore,
@@ -528,12 +529,28 @@ export class PostgresGraph implements GraphStore {
     return rows.map(toNode);
   }
 
-  async scanEdges(after: EdgeCursor | undefined, limit: number): Promise<GraphEdge[]> {
+  async scanEdges(
+    after: EdgeCursor | undefined,
+    limit: number,
+    filter: EdgeScanFilter = {},
+  ): Promise<GraphEdge[]> {
     const c = after ?? { src: '', type: '', dst: '', source: '' };
     const rows = await this.#q<EdgeRowDb>(
       `SELECT ${EDGE_COLS} FROM graph_edges WHERE (src, type, dst, source) > ($1, $2, $3, $4)
+       AND ($6::text[] IS NULL OR type = ANY($6::text[]))
+       AND ($7::text[] IS NULL OR src_type = ANY($7::text[]))
+       AND ($8::text[] IS NULL OR dst_type = ANY($8::text[]))
        ORDER BY src, type, dst, source LIMIT $5`,
-      [c.src, c.type, c.dst, c.source, limit],
+      [
+        c.src,
+        c.type,
+        c.dst,
+        c.source,
+        limit,
+        filter.types ?? null,
+        filter.srcTypes ?? null,
+        filter.dstTypes ?? null,
+      ],
     );
     return rows.map(toEdge);
   }

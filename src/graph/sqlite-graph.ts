@@ -17,6 +17,7 @@ import type {
   AssociationRule,
   EdgeCursor,
   EdgeQuery,
+  EdgeScanFilter,
   GraphPath,
   GraphStats,
   GraphStore,
@@ -418,12 +419,32 @@ export class SqliteGraph implements GraphStore {
     return rows.map(toNode);
   }
 
-  async scanEdges(after: EdgeCursor | undefined, limit: number): Promise<GraphEdge[]> {
+  async scanEdges(
+    after: EdgeCursor | undefined,
+    limit: number,
+    filter: EdgeScanFilter = {},
+  ): Promise<GraphEdge[]> {
     const c = after ?? { src: '', type: '', dst: '', source: '' };
+    const list = (v: readonly string[] | undefined) => (v ? JSON.stringify(v) : null);
     const rows = this.#stmt(
       `SELECT ${EDGE_COLS} FROM graph_edges WHERE (src, type, dst, source) > (?, ?, ?, ?)
+       AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+       AND (? IS NULL OR src_type IN (SELECT value FROM json_each(?)))
+       AND (? IS NULL OR dst_type IN (SELECT value FROM json_each(?)))
        ORDER BY src, type, dst, source LIMIT ?`,
-    ).all(c.src, c.type, c.dst, c.source, limit) as EdgeRowDb[];
+    ).all(
+      c.src,
+      c.type,
+      c.dst,
+      c.source,
+      list(filter.types),
+      list(filter.types),
+      list(filter.srcTypes),
+      list(filter.srcTypes),
+      list(filter.dstTypes),
+      list(filter.dstTypes),
+      limit,
+    ) as EdgeRowDb[];
     return rows.map(toEdge);
   }
 
