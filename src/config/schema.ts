@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { LEARNING_ENV } from './learning-env.js';
 
 /**
  * The environment the service reads, as one schema. Defaults are the embedded,
@@ -67,6 +68,8 @@ export const EnvSchema = Type.Object({
   PREDICTION_CACHE_TTL_SECONDS: Type.Integer({ default: 3_600, minimum: 0, maximum: 2_592_000 }),
   /** Prefix of every Redis key this service writes (rate limits, cache), so deployments can share a Redis. */
   REDIS_PREFIX: Type.String({ default: 'cyberstreams:', minLength: 1, maxLength: 100 }),
+  /** The self-learning loop's variables (see `learning-env.ts`). */
+  ...LEARNING_ENV,
 });
 
 /** The validated, frozen configuration. */
