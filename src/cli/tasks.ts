@@ -1,4 +1,6 @@
 import type { CliContext } from './context.js';
+import { evalTechniquesTask } from './eval-techniques.js';
+import { trainTechniquesTask } from './train-techniques.js';
 
 /**
  * A learning task the `train` and `eval` commands can run (severity, techniques, ...).
@@ -35,7 +37,7 @@ export interface TrainOptions {
 }
 
 /** Evaluation tasks, by `--task` name. Add a task with one import and one entry. */
-export const EVAL_TASKS: readonly CliTask<EvalOptions>[] = [];
+export const EVAL_TASKS: readonly CliTask<EvalOptions>[] = [evalTechniquesTask];
 
 /** Training tasks, by `--task` name. Add a task with one import and one entry. */
-export const TRAIN_TASKS: readonly CliTask<TrainOptions>[] = [];
+export const TRAIN_TASKS: readonly CliTask<TrainOptions>[] = [trainTechniquesTask];

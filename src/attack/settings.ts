@@ -1,0 +1,136 @@
+import { AppError } from '../core/index.js';
+
+/**
+ * Settings of a technique training run. Every one can be overridden on the command
+ * line with `--set key=value`; all are written to the manifest.
+ */
+export interface TechniqueTrainingSettings {
+  /** log2 of the number of hash buckets. */
+  hashBits: number;
+  wordNgramMax: number;
+  charNgramMin: number;
+  charNgramMax: number;
+  charWeight: number;
+  foldDigits: boolean;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  /** Example weight of report sentences that describe no technique (the "no technique" class). */
+  negativeWeight: number;
+  /** Example weight of texts describing only techniques outside the label space, as "no technique"; 0 drops them. */
+  outsideWeight: number;
+  /** Example weight per source of technique-bearing units. */
+  spanWeight: number;
+  sentenceWeight: number;
+  bootstrapWeight: number;
+  procedureWeight: number;
+  /** At most this many techniques per sentence. */
+  maxPerSentence: number;
+  /** `global`: one threshold for all techniques; `per-technique`: tuned for each with enough validation support. */
+  thresholds: 'global' | 'per-technique';
+  /** Validation examples a technique needs for its own threshold. */
+  minThresholdSupport: number;
+  /** Seed of the split by report (kept apart from the training seed so the split stays fixed). */
+  splitSeed: number;
+  validationShare: number;
+  testShare: number;
+  /** Passes of the baseline's trainer. */
+  baselineEpochs: number;
+}
+
+/** Defaults: the settings of the shipped model. */
+export const DEFAULT_TRAINING_SETTINGS: Readonly<TechniqueTrainingSettings> = Object.freeze({
+  hashBits: 18,
+  wordNgramMax: 2,
+  charNgramMin: 3,
+  charNgramMax: 5,
+  charWeight: 1,
+  foldDigits: true,
+  epochs: 10,
+  learningRate: 0.5,
+  l2: 1e-6,
+  negativeWeight: 0.3,
+  outsideWeight: 0,
+  spanWeight: 1,
+  sentenceWeight: 1,
+  bootstrapWeight: 1,
+  procedureWeight: 1,
+  maxPerSentence: 3,
+  thresholds: 'global',
+  minThresholdSupport: 8,
+  splitSeed: 42,
+  validationShare: 0.15,
+  testShare: 0.15,
+  baselineEpochs: 10,
+});
+
+const RANGES: Record<string, [number, number, boolean]> = {
+  // key: [min, max, integer]
+  hashBits: [8, 24, true],
+  wordNgramMax: [1, 4, true],
+  charNgramMin: [0, 8, true],
+  charNgramMax: [0, 8, true],
+  charWeight: [0, 10, false],
+  epochs: [1, 200, true],
+  learningRate: [1e-6, 100, false],
+  l2: [0, 1, false],
+  negativeWeight: [0, 100, false],
+  outsideWeight: [0, 100, false],
+  spanWeight: [0, 100, false],
+  sentenceWeight: [0, 100, false],
+  bootstrapWeight: [0, 100, false],
+  procedureWeight: [0, 100, false],
+  maxPerSentence: [1, 50, true],
+  minThresholdSupport: [1, 10000, true],
+  splitSeed: [0, 2 ** 32 - 1, true],
+  validationShare: [0.01, 0.45, false],
+  testShare: [0.01, 0.45, false],
+  baselineEpochs: [1, 200, true],
+};
+
+function bad(message: string): AppError {
+  return new AppError('CS_ERR_VALIDATION', message, { details: { usage: true } });
+}
+
+/** Applies `--set` overrides to the defaults; unknown keys and out-of-range values are usage errors. */
+export function parseTrainingSettings(
+  overrides: Readonly<Record<string, string>>,
+): TechniqueTrainingSettings {
+  const out: TechniqueTrainingSettings = { ...DEFAULT_TRAINING_SETTINGS };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (key === 'foldDigits') {
+      if (value !== 'true' && value !== 'false')
+        throw bad(`--set foldDigits expects true or false, got "${value}"`);
+      out.foldDigits = value === 'true';
+    } else if (key === 'thresholds') {
+      if (value !== 'global' && value !== 'per-technique') {
+        throw bad(`--set thresholds expects global or per-technique, got "${value}"`);
+      }
+      out.thresholds = value;
+    } else {
+      const range = RANGES[key];
+      if (range === undefined) {
+        const known = ['foldDigits', 'thresholds', ...Object.keys(RANGES)].sort().join(', ');
+        throw bad(`Unknown setting "${key}" for the techniques task; known: ${known}`);
+      }
+      const n = Number(value);
+      const [min, max, integer] = range;
+      if (
+        value.trim() === '' ||
+        !Number.isFinite(n) ||
+        n < min ||
+        n > max ||
+        (integer && !Number.isInteger(n))
+      ) {
+        throw bad(
+          `--set ${key} expects ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got "${value}"`,
+        );
+      }
+      (out as unknown as Record<string, number>)[key] = n;
+    }
+  }
+  if (out.charNgramMin > 0 && out.charNgramMax < out.charNgramMin) {
+    throw bad('--set charNgramMax must be at least charNgramMin');
+  }
+  return out;
+}

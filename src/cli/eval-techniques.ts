@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { evaluateTechniqueModel, loadTechniqueModel, readTechniqueExamples } from '../attack/index.js';
+import type { CliContext } from './context.js';
+
+/**
+ * `cyberstreams eval --task techniques --data FILE [--model DIR]`: FILE holds JSON lines
+ * `{text, techniques: ["T1059.001", ...]}`; each text is mapped as one sentence. The last
+ * stdout line is one JSON object: `n, microF1, macroF1, precision, recall, exactMatch,
+ * noTechnique, perTechnique` (ids compared at the depth the data gives). Default model:
+ * `$MODELS_DIR/techniques`. Typed structurally as a `CliTask<EvalOptions>` (importing
+ * that type from tasks.ts would make an import cycle, as tasks.ts lists this task).
+ */
+export const evalTechniquesTask = {
+  name: 'techniques',
+  description: 'ATT&CK technique mapping of sentences (micro/macro F1)',
+  async run(options: { data: string; model?: string }, ctx: CliContext): Promise<void> {
+    const dir = options.model ?? join(ctx.loadConfig().MODELS_DIR, 'techniques');
+    const model = loadTechniqueModel(dir);
+    const examples = readTechniqueExamples(options.data);
+    ctx.stderr(`techniques: evaluating ${dir} on ${examples.length} examples from ${options.data}\n`);
+    const result = evaluateTechniqueModel(model, examples);
+    ctx.stderr(
+      `techniques: micro-F1 ${result.microF1.toFixed(3)}, macro-F1 ${result.macroF1.toFixed(3)}, ` +
+        `precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}\n`,
+    );
+    ctx.stdout(`${JSON.stringify({ task: 'techniques', model: dir, ...result })}\n`);
+  },
+};
