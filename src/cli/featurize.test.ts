@@ -219,6 +219,16 @@ describe('cyberstreams featurize', () => {
     assert.match(ctx.err, /--reference-time must be an ISO 8601/);
   });
 
+  it('--spec prints the documented layout without needing artefacts or input', async () => {
+    const ctx = context('', emptyModels);
+    assert.equal(await runCli(['featurize', '--spec'], ctx, '0'), EXIT.ok, ctx.err);
+    const spec = JSON.parse(ctx.out) as typeof FEATURE_SPEC;
+    assert.equal(spec.version, FEATURE_SPEC.version);
+    assert.equal(spec.slots.length, 128);
+    assert.equal(spec.slots[75]?.name, 'tone.urgency');
+    assert.deepEqual(spec.families.patterns, [100, 128]);
+  });
+
   it('empty input prints nothing and succeeds', async () => {
     const ctx = context('\n\n', emptyModels);
     assert.equal(await runCli(['featurize', '--artefacts', artefactsFile], ctx, '0'), EXIT.ok, ctx.err);

@@ -8,6 +8,7 @@ import { AppError, systemClock } from '../core/index.js';
 import { extractIndicators } from '../extract/index.js';
 import {
   explainVector,
+  FEATURE_SPEC,
   FEATURES_FILE,
   type FeatureArtefacts,
   featurize,
@@ -40,6 +41,7 @@ interface FeaturizeCliOptions {
   explain?: boolean;
   warninglists?: boolean;
   warninglistFile?: string;
+  spec?: boolean;
 }
 
 interface ParsedLine {
@@ -217,7 +219,8 @@ export function float32ToNumber(x: number): number {
 }
 
 /**
- * `cyberstreams featurize [--file PATH] [--artefacts FILE | --model DIR] [--reference-time ISO] [--explain]`:
+ * `cyberstreams featurize [--file PATH] [--artefacts FILE | --model DIR] [--reference-time ISO] [--explain]`
+ * (or `--spec`, which prints the documented slot layout):
  * reads JSON lines `{"text", "source"?, "published"?}` and prints one JSON line
  * `{"vector": [128 numbers]}` per input line (`--explain` adds the named
  * non-zero slots). All lines are validated first: any bad line fails the whole
@@ -239,11 +242,16 @@ export function registerFeaturize(program: Command, ctx: CliContext): void {
       'flag indicators with the shipped MISP warninglists (fills ent.warninglisted_share)',
     )
     .option('--warninglist-file <path>', 'derived warninglist file to use with --warninglists')
+    .option('--spec', 'print the feature spec (version, families, every slot documented) as JSON and exit')
     .addHelpText(
       'after',
       '\nAll input lines are validated before anything is printed: one bad line fails the run (exit 1),\nnaming every bad line by number. Blank lines are skipped. Extra fields on a line are ignored.',
     )
     .action(async (opts: FeaturizeCliOptions) => {
+      if (opts.spec) {
+        ctx.stdout(`${JSON.stringify(FEATURE_SPEC, null, 2)}\n`);
+        return;
+      }
       const referenceTime = parseReferenceTime(opts.referenceTime);
       if (opts.warninglistFile !== undefined && !opts.warninglists) {
         throw usage('--warninglist-file needs --warninglists');
