@@ -28,13 +28,20 @@ export interface FeatureDocument {
 export interface FeaturizeContext {
   /** Fitted artefacts (vocabulary, LSA projection, source table) of the model in use. */
   artefacts: FeatureArtefacts;
-  /** "Now" for age and recency, epoch milliseconds. Passed in: featurize never reads the clock. */
+  /**
+   * "Now" for age and recency, epoch milliseconds. Passed in: featurize never reads the clock.
+   * Training and serving must agree on what it means, or the temporal slots shift between them:
+   * the API scores items when they arrive (reference = now, age ≈ 0 for fresh items), so a model
+   * trained on historical records should featurize each with the time it would have been scored
+   * (e.g. its publication time), not with the time of training.
+   */
   referenceTime: number;
   /**
    * The document's indicators, when the caller already extracted them (the
    * API does, for its response): saves a second extraction, and carries the
    * warninglist flags that `ent.warninglisted_share` reads. Without it the
-   * text is extracted here without warninglists (that slot is then 0).
+   * text is extracted here without warninglists (that slot is then 0). Use
+   * the same choice at training and serving time.
    */
   extraction?: Extraction;
 }

@@ -44,7 +44,6 @@ export function countRules(lower: string, rules: readonly TextRule[]): Map<strin
   const counts = new Map<string, number>();
   for (const rule of rules) counts.set(rule.name, counts.get(rule.name) ?? 0);
   for (const rule of rules) {
-    rule.pattern.lastIndex = 0;
     for (const m of lower.matchAll(rule.pattern)) {
       let target = rule.name;
       if (rule.negated !== undefined && negatedAt(lower, m.index)) {
