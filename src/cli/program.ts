@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { registerEval } from './eval.js';
 import { registerExtract } from './extract.js';
 import { registerFeaturize } from './featurize.js';
+import { registerGraph } from './graph.js';
 import { registerKeys } from './keys.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -19,6 +20,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerExtract,
   registerKeys,
   registerFeaturize,
+  registerGraph,
 ];
 
 /** Builds the `cyberstreams` program with all sub-commands. */

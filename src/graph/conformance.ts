@@ -216,6 +216,10 @@ export function graphConformance(name: string, factory: GraphFactory): void {
         (await graph.lookupAliases(['attack:g0007'], { kinds: ['xid'] })).map((a) => a.value),
         ['attack:G0007'],
       );
+      assert.deepEqual(
+        (await graph.aliasesOf(['actor:G0007', 'actor:none'])).map((a) => `${a.kind}:${a.value}`),
+        ['alias:Fancy Bear', 'name:APT28', 'xid:attack:G0007'],
+      );
       const entries = await graph.aliasEntries({ types: ['Actor'], kinds: ['name', 'alias'] });
       assert.deepEqual(
         entries.map((a) => a.norm),

@@ -47,6 +47,8 @@ export interface GraphStore {
 
   /** Alias rows whose normalised form is one of `norms` (see `normaliseName`, `normaliseXid`). */
   lookupAliases(norms: readonly string[], filter?: AliasFilter): Promise<AliasEntry[]>;
+  /** The alias rows of these nodes (for export), ordered by node, kind and value. */
+  aliasesOf(nodeIds: readonly string[]): Promise<AliasEntry[]>;
   /** Every alias row matching the filter (for building in-memory matchers). */
   aliasEntries(filter?: AliasFilter): Promise<AliasEntry[]>;
 

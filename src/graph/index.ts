@@ -39,6 +39,7 @@ export type {
   SharedNeighbour,
   SharedNeighbourOptions,
 } from './contract.js';
+export { cypherProblem, parseCypherString } from './cypher-check.js';
 export { enrich, kevStatus } from './enrich.js';
 export {
   type ActorMatch,
@@ -47,6 +48,8 @@ export {
   type EnrichResult,
   EnrichResultSchema,
 } from './enrich-schema.js';
+export { type CypherExportResult, cypherName, cypherString, exportCypher } from './export-cypher.js';
+export { exportStixBundle, MITRE_NOTICE, type StixExportOptions, uuidV5 } from './export-stix.js';
 export { associationRules, type FpGrowthOptions, fpGrowth, type RuleOptions } from './fpgrowth.js';
 export {
   CVE_ID,
@@ -95,6 +98,7 @@ export {
   type TechniqueSuggestion,
 } from './patterns.js';
 export { openPostgresGraph, PostgresGraph, type PostgresGraphOptions } from './postgres-graph.js';
+export { resolveNodeRef } from './resolve-ref.js';
 export {
   type AliasEntry,
   type AliasKind,
@@ -112,6 +116,7 @@ export {
 } from './schema.js';
 export { openSqliteGraph, SqliteGraph, type SqliteGraphOptions } from './sqlite-graph.js';
 export { importStixBundle } from './stix-import.js';
+export { stixBundleProblems } from './stix-validate.js';
 export {
   forgetThreats,
   IndicatorInputSchema,

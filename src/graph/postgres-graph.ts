@@ -433,6 +433,28 @@ export class PostgresGraph implements GraphStore {
       .filter((a) => aliasMatches(a, filter));
   }
 
+  async aliasesOf(nodeIds: readonly string[]): Promise<AliasEntry[]> {
+    if (nodeIds.length === 0) return [];
+    const rows = await this.#q<{
+      norm: string;
+      node_id: string;
+      node_type: NodeType;
+      kind: AliasEntry['kind'];
+      value: string;
+    }>(
+      `SELECT norm, node_id, node_type, kind, value FROM graph_aliases
+       WHERE node_id = ANY($1::text[]) ORDER BY node_id, kind, value`,
+      [nodeIds],
+    );
+    return rows.map((r) => ({
+      norm: r.norm,
+      nodeId: r.node_id,
+      nodeType: r.node_type,
+      kind: r.kind,
+      value: r.value,
+    }));
+  }
+
   async aliasEntries(filter: AliasFilter = {}): Promise<AliasEntry[]> {
     const rows = await this.#q<{
       norm: string;

@@ -336,6 +336,15 @@ export class SqliteGraph implements GraphStore {
     return rows.map(toAlias).filter((a) => aliasMatches(a, filter));
   }
 
+  async aliasesOf(nodeIds: readonly string[]): Promise<AliasEntry[]> {
+    if (nodeIds.length === 0) return [];
+    const rows = this.#stmt(
+      `SELECT norm, node_id, node_type, kind, value FROM graph_aliases
+       WHERE node_id IN (SELECT value FROM json_each(?)) ORDER BY node_id, kind, value`,
+    ).all(JSON.stringify(nodeIds)) as AliasRowDb[];
+    return rows.map(toAlias);
+  }
+
   async aliasEntries(filter: AliasFilter = {}): Promise<AliasEntry[]> {
     const rows = filter.types
       ? (this.#stmt(

@@ -63,6 +63,7 @@ const REQUIRED: Record<string, readonly string[]> = {
   'intrusion-set': ['name'],
   location: [],
   malware: ['is_family'],
+  'marking-definition': ['definition_type', 'definition'],
   relationship: ['relationship_type', 'source_ref', 'target_ref'],
   report: ['name', 'published', 'object_refs'],
   'threat-actor': ['name'],
@@ -93,7 +94,8 @@ export function stixBundleProblems(bundle: unknown): string[] {
     const type = String(o.type);
     if (!isStixId(o.id, type)) problems.push(`${at}.id ${String(o.id)} is not ${type}--<uuid>`);
     if (o.spec_version !== '2.1') problems.push(`${at}.spec_version is not 2.1`);
-    for (const t of ['created', 'modified']) {
+    // Marking definitions are immutable and have no `modified`.
+    for (const t of type === 'marking-definition' ? ['created'] : ['created', 'modified']) {
       if (typeof o[t] !== 'string' || !TIMESTAMP.test(o[t] as string))
         problems.push(`${at}.${t} is not a timestamp`);
     }
@@ -106,6 +108,13 @@ export function stixBundleProblems(bundle: unknown): string[] {
       problems.push(`${at} lacks country`);
     if (type === 'indicator' && o.pattern_type === 'stix' && !/^\[.*\]$/.test(String(o.pattern))) {
       problems.push(`${at}.pattern is not a bracketed STIX pattern`);
+    }
+    if (o.object_marking_refs !== undefined) {
+      for (const r of Array.isArray(o.object_marking_refs)
+        ? o.object_marking_refs
+        : [o.object_marking_refs]) {
+        if (!ids.has(r as string)) problems.push(`${at}.object_marking_refs ${String(r)} does not resolve`);
+      }
     }
     for (const ref of ['source_ref', 'target_ref']) {
       if (o[ref] !== undefined && !ids.has(o[ref] as string)) problems.push(`${at}.${ref} does not resolve`);
