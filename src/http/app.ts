@@ -6,6 +6,7 @@ import { AppError, type Clock } from '../core/index.js';
 import type { KeyValueCache, Store } from '../store/index.js';
 import { installAuth } from './auth.js';
 import { installDocs } from './docs.js';
+import type { Enricher, ThreatRecorder } from './enricher.js';
 import { errorHandler } from './error-handler.js';
 import { installJsonBodyParser } from './json-body.js';
 import { ServiceMetrics } from './metrics.js';
@@ -13,6 +14,7 @@ import { PredictionCache } from './prediction-cache.js';
 import { PredictionService } from './prediction-service.js';
 import type { Predictor } from './predictor.js';
 import { installRateLimit } from './rate-limit.js';
+import { enrichRoutes } from './routes/enrich.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -74,6 +76,10 @@ export interface AppDeps {
   settings?: Partial<ApiSettings>;
   /** Monotonic milliseconds for latencies (tests). Default `performance.now`. */
   monotonic?: () => number;
+  /** The knowledge graph behind `POST /api/v1/enrich`; absent: the route is not served. */
+  enricher?: Enricher;
+  /** Records every stored prediction as a graph Threat; absent: not recorded. */
+  threats?: ThreatRecorder;
 }
 
 /**
@@ -89,6 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     bodyLimit: settings.bodyMaxBytes,
     requestTimeout: settings.requestTimeoutMs,
+    // Application-level limit on routing + parsing + handler + serialisation (answered 503 CS_ERR_TIMEOUT).
+    handlerTimeout: settings.requestTimeoutMs,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -147,6 +155,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: deps.clock,
     metrics,
     ...(deps.monotonic === undefined ? {} : { monotonic: deps.monotonic }),
+    threats: deps.threats,
+    onThreatError: (err, predictionId) =>
+      deps.logger.warn({ err, predictionId }, 'recording the prediction in the knowledge graph failed'),
   });
   await app.register(healthRoutes, {
     store: deps.store,
@@ -166,6 +177,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: deps.clock,
     metrics,
   });
+  if (deps.enricher !== undefined) {
+    await app.register(enrichRoutes, { enricher: deps.enricher, predictions: deps.store.predictions });
+  }
   await app.register(metricsRoutes, {
     store: deps.store,
     predictor: deps.predictor,

@@ -26,6 +26,7 @@ export async function installDocs(app: FastifyInstance, version: string): Promis
       tags: [
         { name: 'predict', description: 'Scoring texts' },
         { name: 'feedback', description: 'Analyst corrections' },
+        { name: 'enrich', description: 'Knowledge-graph context' },
         { name: 'metrics', description: 'Model and service metrics' },
         { name: 'health', description: 'Probes' },
       ],

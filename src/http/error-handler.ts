@@ -38,6 +38,9 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
       details: { fields: [{ field: '(body)', message: err.message }] },
     });
   }
+  if (err.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    return new AppError('CS_ERR_TIMEOUT', 'The request took longer than the time limit', { cause: err });
+  }
   if (err.statusCode === 429) return new AppError('CS_ERR_RATE_LIMITED', err.message, { cause: err });
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
     // Any other client error Fastify raises (bad content type, aborted body...).

@@ -1,5 +1,6 @@
 export { type ApiSettings, type AppDeps, buildApp, DEFAULT_API_SETTINGS } from './app.js';
 export type { Principal } from './auth.js';
+export type { Enricher, EnrichQuery, PredictionForGraph, ThreatRecorder } from './enricher.js';
 export { ServiceMetrics } from './metrics.js';
 export { METRIC_PREFIX, METRICS } from './metrics-names.js';
 export { normaliseText, sha256Hex } from './normalise-text.js';

@@ -26,4 +26,6 @@ export const METRICS = Object.freeze({
   authRejections: 'cyberstreams_auth_rejections_total',
   /** Counter: stored predictions deleted by the retention purge. */
   predictionsPurged: 'cyberstreams_predictions_purged_total',
+  /** Counter: predictions recorded as knowledge-graph threats; label outcome = recorded or failed. */
+  threatsRecorded: 'cyberstreams_threats_recorded_total',
 });

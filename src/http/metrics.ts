@@ -67,6 +67,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly threatsRecorded = new Counter({
+    name: METRICS.threatsRecorded,
+    help: 'Predictions recorded as knowledge-graph threats, by outcome (recorded, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   /** @param processMetrics also export the Node process metrics (CPU, memory, event loop). Default true. */
   constructor(processMetrics = true) {
     if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });

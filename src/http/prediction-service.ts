@@ -5,6 +5,7 @@ import { AppError, type Clock } from '../core/index.js';
 import { SEVERITY_CLASSES } from '../model/index.js';
 import type { NewPrediction, PredictionRepository } from '../store/index.js';
 import type { Principal } from './auth.js';
+import type { ThreatRecorder } from './enricher.js';
 import { type FieldError, fieldOf, isRealDate } from './field-errors.js';
 import type { ServiceMetrics } from './metrics.js';
 import { normaliseText, sha256Hex } from './normalise-text.js';
@@ -23,6 +24,10 @@ export interface PredictionServiceDeps {
   metrics: ServiceMetrics;
   /** Monotonic milliseconds for latencies. Default `performance.now`. */
   monotonic?: () => number;
+  /** Records stored predictions in the knowledge graph (not awaited); absent: not recorded. */
+  threats?: ThreatRecorder | undefined;
+  /** Told when recording a threat fails (logging). */
+  onThreatError?: (err: unknown, predictionId: string) => void;
 }
 
 /** A scored item before it is stored. */
@@ -60,6 +65,7 @@ export class PredictionService {
     const scored = await this.#score(item, model, principal, startedAt);
     await this.#deps.predictions.insert([scored.record]);
     this.#count(scored.response);
+    this.#recordThreat(scored);
     return scored.response;
   }
 
@@ -78,6 +84,7 @@ export class PredictionService {
     const deadline = this.#monotonic() + timeLimitMs;
     const outcomes: BatchOutcome[] = [];
     const records: NewPrediction[] = [];
+    const scoredItems: Scored[] = [];
     for (let i = 0; i < items.length; i++) {
       if (i > 0 && i % ITEMS_PER_SLICE === 0) await yieldToLoop();
       const startedAt = this.#monotonic();
@@ -101,6 +108,7 @@ export class PredictionService {
         const item = this.#checkItem(raw, i);
         const scored = await this.#score(item, this.#currentModel(), principal, startedAt);
         records.push(scored.record);
+        scoredItems.push(scored);
         outcomes.push({ ok: true, prediction: scored.response });
         this.#deps.metrics.batchItems.inc({ outcome: 'predicted' });
       } catch (err) {
@@ -113,6 +121,7 @@ export class PredictionService {
     }
     await this.#deps.predictions.insert(records);
     for (const o of outcomes) if (o.ok) this.#count(o.prediction);
+    for (const scored of scoredItems) this.#recordThreat(scored);
     return outcomes;
   }
 
@@ -205,6 +214,27 @@ export class PredictionService {
       },
     };
     return { response, record };
+  }
+
+  #recordThreat({ response, record }: Scored): void {
+    const threats = this.#deps.threats;
+    if (threats === undefined) return;
+    threats
+      .record({
+        id: response.id,
+        text: record.text,
+        severity: response.severity,
+        entities: response.entities,
+        techniques: response.techniques,
+        createdAt: record.createdAt,
+      })
+      .then(
+        () => this.#deps.metrics.threatsRecorded.inc({ outcome: 'recorded' }),
+        (err: unknown) => {
+          this.#deps.metrics.threatsRecorded.inc({ outcome: 'failed' });
+          this.#deps.onThreatError?.(err, response.id);
+        },
+      );
   }
 
   #count(p: Prediction): void {

@@ -160,7 +160,13 @@ export function storeConformance(name: string, factory: StoreFactory): void {
         const old = Array.from({ length: 7 }, (_, i) => prediction({ id: `old-${i}`, createdAt: 1000 + i }));
         await store.predictions.insert([...old, prediction({ id: 'new', createdAt: 5000 })]);
         await store.feedback.insert(feedback({ id: 'f1', predictionId: 'old-0', modelVersion: 'v1' }));
-        assert.equal(await store.predictions.purgeOlderThan(5000, 3), 7);
+        const chunks: string[][] = [];
+        assert.equal(await store.predictions.purgeOlderThan(5000, 3, (ids) => void chunks.push(ids)), 7);
+        assert.deepEqual(
+          chunks.map((c) => c.length),
+          [3, 3, 1],
+        );
+        assert.deepEqual(chunks.flat().sort(), old.map((p) => p.id).sort());
         assert.equal(await store.predictions.get('old-6'), undefined);
         assert.ok(await store.predictions.get('new'));
         const kept = await store.feedback.get('f1');

@@ -168,18 +168,23 @@ export class PostgresPredictions implements PredictionRepository {
     return rows.map((r) => r.latency_ms);
   }
 
-  async purgeOlderThan(cutoff: number, chunkSize = 5_000): Promise<number> {
+  async purgeOlderThan(
+    cutoff: number,
+    chunkSize = 5_000,
+    onDeleted?: (ids: string[]) => Promise<void> | void,
+  ): Promise<number> {
     let total = 0;
     for (;;) {
-      const { rowCount } = await pgCall('Purging predictions', () =>
-        this.#pool.query(
-          'DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < $1 LIMIT $2)',
+      const { rows } = await pgCall('Purging predictions', () =>
+        this.#pool.query<{ id: string }>(
+          'DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < $1 LIMIT $2) RETURNING id',
           [new Date(cutoff), chunkSize],
         ),
       );
-      const n = rowCount ?? 0;
-      total += n;
-      if (n < chunkSize) return total;
+      const ids = rows.map((r) => r.id);
+      total += ids.length;
+      if (ids.length > 0) await onDeleted?.(ids);
+      if (ids.length < chunkSize) return total;
     }
   }
 }

@@ -71,7 +71,12 @@ export interface PredictionRepository {
    * Deletes predictions created before `cutoff` (ms since the epoch), in chunks
    * of `chunkSize` rows so no single transaction holds the store for long.
    * Feedback that referred to them keeps its copy of the text and model version.
-   * Returns how many were deleted.
+   * `onDeleted` gets the ids of each deleted chunk once it is committed (to
+   * forget derived records, e.g. knowledge-graph threats). Returns how many were deleted.
    */
-  purgeOlderThan(cutoff: number, chunkSize?: number): Promise<number>;
+  purgeOlderThan(
+    cutoff: number,
+    chunkSize?: number,
+    onDeleted?: (ids: string[]) => Promise<void> | void,
+  ): Promise<number>;
 }

@@ -87,3 +87,35 @@ test('retention 0 never purges; failures are reported and the schedule goes on',
   assert.equal(errors.length, 2);
   await failing.stop();
 });
+
+test('deleted ids reach onDeleted; its failure is reported and the purge still counts', async () => {
+  const repo = {
+    purgeOlderThan: async (
+      _cutoff: number,
+      _chunk: number | undefined,
+      onDeleted?: (ids: string[]) => Promise<void>,
+    ) => {
+      await onDeleted?.(['a', 'b']);
+      await onDeleted?.(['c']);
+      return 3;
+    },
+  } as unknown as PredictionRepository;
+  const seen: string[][] = [];
+  const errors: unknown[] = [];
+  const purge = startRetentionPurge({
+    predictions: repo,
+    clock: { now: () => 0 },
+    retentionDays: 1,
+    intervalMs: 1000,
+    timer: manualTimer(),
+    onDeleted: async (ids) => {
+      seen.push(ids);
+      if (ids.includes('c')) throw new Error('graph down');
+    },
+    onError: (e) => errors.push(e),
+  });
+  assert.equal(await purge.runOnce(), 3);
+  assert.deepEqual(seen.slice(0, 2), [['a', 'b'], ['c']]);
+  assert.ok(errors.length >= 1);
+  await purge.stop();
+});

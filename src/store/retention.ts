@@ -27,6 +27,11 @@ export interface RetentionOptions {
   onPurged?: (deleted: number) => void;
   /** Called when a purge fails; the schedule goes on. */
   onError?: (err: unknown) => void;
+  /**
+   * Called with the ids of each deleted chunk (to forget derived records such as
+   * knowledge-graph threats). Its failures go to `onError`; the purge goes on.
+   */
+  onDeleted?: (ids: string[]) => Promise<void> | void;
 }
 
 /** A running purge schedule. */
@@ -50,7 +55,13 @@ export function startRetentionPurge(options: RetentionOptions): RetentionPurge {
   const runOnce = (): Promise<number> => {
     if (options.retentionDays === 0) return Promise.resolve(0);
     running ??= options.predictions
-      .purgeOlderThan(options.clock.now() - options.retentionDays * DAY_MS)
+      .purgeOlderThan(options.clock.now() - options.retentionDays * DAY_MS, undefined, async (ids) => {
+        try {
+          await options.onDeleted?.(ids);
+        } catch (err) {
+          options.onError?.(err);
+        }
+      })
       .then((n) => {
         options.onPurged?.(n);
         return n;

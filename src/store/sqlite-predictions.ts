@@ -131,15 +131,22 @@ export class SqlitePredictions implements PredictionRepository {
     return rows.map((r) => r.latency_ms);
   }
 
-  async purgeOlderThan(cutoff: number, chunkSize = 5_000): Promise<number> {
+  async purgeOlderThan(
+    cutoff: number,
+    chunkSize = 5_000,
+    onDeleted?: (ids: string[]) => Promise<void> | void,
+  ): Promise<number> {
     const del = this.#db.prepare(
-      'DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)',
+      'DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?) RETURNING id',
     );
     let total = 0;
     for (;;) {
-      const { changes } = sqliteCall('Purging predictions', () => del.run(cutoff, chunkSize));
-      total += changes;
-      if (changes < chunkSize) return total;
+      const ids = (
+        sqliteCall('Purging predictions', () => del.all(cutoff, chunkSize)) as { id: string }[]
+      ).map((r) => r.id);
+      total += ids.length;
+      if (ids.length > 0) await onDeleted?.(ids);
+      if (ids.length < chunkSize) return total;
       // Let queued requests run between chunks.
       await new Promise((r) => setImmediate(r));
     }

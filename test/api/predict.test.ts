@@ -123,6 +123,28 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('a prediction slower than the time limit is a 503 timeout problem', async () => {
+      const { store, dispose } = await backend.open();
+      const t = await testApp(store, { settings: { requestTimeoutMs: 200 } });
+      t.predictor.delayMs = 600;
+      try {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/predict',
+          headers: t.keys.predict,
+          payload: { text: 'slow overflow' },
+        });
+        assert.equal(res.statusCode, 503);
+        assert.ok(isProblem(res));
+        assert.equal(res.json().code, 'CS_ERR_TIMEOUT');
+        // Let the abandoned handler finish before the store closes.
+        await new Promise((r) => setTimeout(r, 600));
+      } finally {
+        await t.close();
+        await dispose();
+      }
+    });
+
     test('a predictor fault is a 500 without internals', async () => {
       const { store, dispose } = await backend.open();
       const t = await testApp(store);
@@ -253,7 +275,7 @@ for (const backend of BACKENDS) {
         assert.deepEqual(statuses, [200, 200, 200, 503, 503, 503]);
         assert.equal(res.json().results[3].error.code, 'CS_ERR_TIMEOUT');
         assert.equal((await store.predictions.get(res.json().results[1].prediction.id))?.severity, 'high');
-        assert.equal(t.app.initialConfig.requestTimeout, 1_000);
+        assert.equal(t.app.server.requestTimeout, 1_000);
       } finally {
         await t.close();
         await dispose();

@@ -47,6 +47,8 @@ export const predictRoutes: FastifyPluginAsyncTypebox<PredictRouteDeps> = async 
     '/api/v1/predict/batch',
     {
       bodyLimit: deps.batchMaxBytes,
+      // Longer than the scoring deadline, so a batch past it still answers its finished items.
+      handlerTimeout: deps.batchTimeLimitMs * 2,
       config: { auth: ['predict'] },
       schema: {
         tags: ['predict'],

@@ -9,6 +9,8 @@ export interface FakePredictor extends Predictor {
   setModel(model: ModelRef | undefined): void;
   /** Makes `predict` throw a plain Error for texts containing this marker. */
   failOn: string | undefined;
+  /** Makes `predict` answer asynchronously after this many ms (0: synchronously). */
+  delayMs: number;
 }
 
 const CVE = /CVE-\d{4}-\d{4,7}/g;
@@ -22,6 +24,7 @@ export function fakePredictor(model: ModelRef | null = { family: 'fake', version
   const fake: FakePredictor = {
     calls: 0,
     failOn: undefined,
+    delayMs: 0,
     setModel: (m) => {
       current = m;
     },
@@ -37,42 +40,46 @@ export function fakePredictor(model: ModelRef | null = { family: 'fake', version
               holdout: { macroF1: 0.61, accuracy: 0.68 },
             },
           ],
-    predict: (input: PredictorInput): PredictorOutput => {
-      if (current === undefined) throw new AppError('CS_ERR_MODEL_NOT_LOADED', 'no model');
-      if (fake.failOn !== undefined && input.text.includes(fake.failOn)) throw new Error('model bug');
-      fake.calls++;
-      const t = input.text.toLowerCase();
-      const severity = t.includes('remote code execution')
-        ? 'critical'
-        : t.includes('overflow')
-          ? 'high'
-          : t.includes('denial of service')
-            ? 'medium'
-            : t.includes('information')
-              ? 'low'
-              : 'informational';
-      const probabilities = { critical: 0.1, high: 0.1, medium: 0.1, low: 0.1, informational: 0.1 };
-      probabilities[severity] = 0.6;
-      const matches = [...input.text.matchAll(CVE)].map((m) => ({
-        type: 'cve',
-        value: m[0],
-        raw: m[0],
-        start: m.index ?? 0,
-        end: (m.index ?? 0) + m[0].length,
-        warninglists: [],
-      }));
-      return {
-        model: current,
-        severity,
-        probabilities,
-        confidence: 0.6,
-        anomalyScore: null,
-        entities: { cves: [...new Set(matches.map((m) => m.value))], matches },
-        techniques: [],
-        explanation: null,
-        recommendations: [{ action: 'review', reason: `predicted ${severity}` }],
-      };
-    },
+    predict: (input: PredictorInput) =>
+      fake.delayMs === 0
+        ? answer(input)
+        : new Promise<PredictorOutput>((resolve) => setTimeout(() => resolve(answer(input)), fake.delayMs)),
+  };
+  const answer = (input: PredictorInput): PredictorOutput => {
+    if (current === undefined) throw new AppError('CS_ERR_MODEL_NOT_LOADED', 'no model');
+    if (fake.failOn !== undefined && input.text.includes(fake.failOn)) throw new Error('model bug');
+    fake.calls++;
+    const t = input.text.toLowerCase();
+    const severity = t.includes('remote code execution')
+      ? 'critical'
+      : t.includes('overflow')
+        ? 'high'
+        : t.includes('denial of service')
+          ? 'medium'
+          : t.includes('information')
+            ? 'low'
+            : 'informational';
+    const probabilities = { critical: 0.1, high: 0.1, medium: 0.1, low: 0.1, informational: 0.1 };
+    probabilities[severity] = 0.6;
+    const matches = [...input.text.matchAll(CVE)].map((m) => ({
+      type: 'cve',
+      value: m[0],
+      raw: m[0],
+      start: m.index ?? 0,
+      end: (m.index ?? 0) + m[0].length,
+      warninglists: [],
+    }));
+    return {
+      model: current,
+      severity,
+      probabilities,
+      confidence: 0.6,
+      anomalyScore: null,
+      entities: { cves: [...new Set(matches.map((m) => m.value))], matches },
+      techniques: [],
+      explanation: null,
+      recommendations: [{ action: 'review', reason: `predicted ${severity}` }],
+    };
   };
   return fake;
 }
