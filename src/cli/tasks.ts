@@ -1,5 +1,7 @@
 import type { CliContext } from './context.js';
+import { evalSeverityTask } from './eval-severity.js';
 import { evalTechniquesTask } from './eval-techniques.js';
+import { trainSeverityTask } from './train-severity.js';
 import { trainTechniquesTask } from './train-techniques.js';
 
 /**
@@ -37,7 +39,7 @@ export interface TrainOptions {
 }
 
 /** Evaluation tasks, by `--task` name. Add a task with one import and one entry. */
-export const EVAL_TASKS: readonly CliTask<EvalOptions>[] = [evalTechniquesTask];
+export const EVAL_TASKS: readonly CliTask<EvalOptions>[] = [evalSeverityTask, evalTechniquesTask];
 
 /** Training tasks, by `--task` name. Add a task with one import and one entry. */
-export const TRAIN_TASKS: readonly CliTask<TrainOptions>[] = [trainTechniquesTask];
+export const TRAIN_TASKS: readonly CliTask<TrainOptions>[] = [trainSeverityTask, trainTechniquesTask];

@@ -29,6 +29,7 @@ export { type JsonRecord, readCveTree, readJsonRecords, readWholeJson } from './
 export { importLabelledJsonl, LabelledLineSchema, labelledLineToDoc } from './jsonl-labelled.js';
 export type { DocFormat, LabelledDoc, LabelSource, SkippedRecord } from './labelled-doc.js';
 export { importNvd2, NvdVulnerabilitySchema, nvdToDoc } from './nvd2.js';
+export { type ProgressDisplay, type ProgressSink, startProgress } from './progress.js';
 export { isGzipFile, type NumberedLine, openText, readLines } from './read-lines.js';
 export {
   SEVERITY_CLASS_COUNT,
@@ -46,3 +47,9 @@ export {
   stixToDoc,
 } from './stix21.js';
 export { streamJsonArray } from './stream-array.js';
+export {
+  importTramAnnotatedReports,
+  type ReportSentence,
+  sentenceSpans,
+  TramAnnotatedLineSchema,
+} from './tram.js';

@@ -1,3 +1,36 @@
+export { CVSS_HEAD_SIZES, metricIndices, severityFromMetricProbs } from './cvss-severity.js';
+export { type DedupReport, dedupSplit, duplicateKey } from './data/dedup.js';
+export {
+  type CorpusOptions,
+  type CorpusReport,
+  LABELLING_FUNCTION_DESCRIPTIONS,
+  loadSeverityCorpus,
+  SEVERITY_DATA_FILES,
+  type SeverityCorpus,
+} from './data/severity-corpus.js';
+export { FIXED_SPLIT, type SplitDocs, type SplitName, splitByTime, splitOf } from './data/split.js';
+export {
+  informationalVotes,
+  LABELLING_FUNCTIONS,
+  type LabellingFunction,
+  type LfMeasurement,
+  measureLabellingFunctions,
+} from './data/weak-labels.js';
+export {
+  type CalibrationReport,
+  calibrationReport,
+  fitTemperature,
+  nllAt,
+  type ReliabilityBin,
+  softmaxT,
+} from './eval/calibration.js';
+export { evaluateSeverity, SELECTIVE_COVERAGES, type SeverityEvaluation } from './eval/evaluate.js';
+export {
+  type ClassificationReport,
+  type ClassMetrics,
+  classificationReport,
+  selectiveAccuracy,
+} from './eval/metrics.js';
 export type { SeverityFamilyLoader } from './family.js';
 export {
   CURRENT_MANIFEST_FORMAT,
@@ -7,7 +40,16 @@ export {
   readManifest,
 } from './format/manifest.js';
 export { type ManifestV1, ManifestV1Schema } from './format/manifest-v1.js';
+export { readModelFile, writeModelDir } from './format/model-dir.js';
+export { HASHED_FAMILY, hashedFamily } from './hashed/hashed-family.js';
+export { combineHeads, HashedSeverityModel, temper, toPrediction } from './hashed/hashed-model.js';
+export { HASHED_FEATURES_VERSION, hashedFeatures, type SparseVector } from './hashed/text-features.js';
 export { checkCompatible, loadSeverityModel } from './load-severity-model.js';
+export { MLP_FAMILY, mlpFamily } from './mlp/mlp-family.js';
+export { MlpSeverityModel } from './mlp/mlp-model.js';
+export { DEFAULT_MLP_SETTINGS, type MlpTrainSettings, MlpTrainSettingsSchema } from './mlp/mlp-settings.js';
+export { type MlpTrainResult, trainMlpSeverity } from './mlp/train-mlp.js';
+export { createRng, type Rng, shuffleInPlace } from './rng.js';
 export {
   SEVERITY_CLASS_COUNT,
   SEVERITY_CLASSES,
@@ -17,3 +59,26 @@ export {
   type SeverityModelRef,
   type SeverityPrediction,
 } from './severity.js';
+export { type CrossValidation, crossValidateHashed, type FoldResult } from './train/cross-validate.js';
+export { DEFAULT_HASHED_SETTINGS } from './train/hashed-defaults.js';
+export {
+  flattenSettings,
+  type HashedTrainSettings,
+  HashedTrainSettingsSchema,
+} from './train/hashed-settings.js';
+export {
+  classWeights,
+  type EpochInfo,
+  fitHashed,
+  type HashedFit,
+  hashedModelOf,
+  inputOf,
+} from './train/hashed-trainer.js';
+export { applyOverrides } from './train/overrides.js';
+export {
+  calibrateOnValidation,
+  type SeverityTrainResult,
+  type TrainHooks,
+  trainHashedSeverity,
+} from './train/train-hashed-severity.js';
+export { trainingDataHash } from './train/training-data-hash.js';

@@ -2,10 +2,11 @@ import { AppError } from '../core/index.js';
 import type { SeverityFamilyLoader } from './family.js';
 import { type ModelManifest, readManifest } from './format/manifest.js';
 import { hashedFamily } from './hashed/hashed-family.js';
+import { mlpFamily } from './mlp/mlp-family.js';
 import { SEVERITY_CLASSES, type SeverityModel } from './severity.js';
 
 /** Every severity model family this build can load, by manifest `family`. */
-const FAMILIES: readonly SeverityFamilyLoader[] = [hashedFamily];
+const FAMILIES: readonly SeverityFamilyLoader[] = [hashedFamily, mlpFamily];
 
 /**
  * Throws `CS_ERR_MODEL_INCOMPATIBLE` unless this build can run the model the

@@ -17,7 +17,10 @@ export interface ClassMetrics {
 export interface ClassificationReport {
   n: number;
   accuracy: number;
-  /** Mean F1 over the classes with support > 0 (classes absent from the data are left out). */
+  /**
+   * Mean F1 over the classes that occur in the truth or in the predictions
+   * (as scikit-learn's macro average: a class never seen and never predicted is left out).
+   */
   macroF1: number;
   perClass: ClassMetrics[];
   /** confusion[true][predicted] counts. */
@@ -54,7 +57,7 @@ export function classificationReport(
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
     perClass.push({ precision, recall, f1, support });
   }
-  const present = perClass.filter((m) => m.support > 0);
+  const present = perClass.filter((m, c) => m.support > 0 || confusion.some((row) => (row[c] as number) > 0));
   const macroF1 = present.length === 0 ? 0 : present.reduce((a, m) => a + m.f1, 0) / present.length;
   return {
     n: truth.length,

@@ -3,7 +3,7 @@ import { severityFromMetricProbs } from '../cvss-severity.js';
 import type { HashedConfigV1 } from '../format/hashed-v1.js';
 import type { SeverityInput, SeverityModel, SeverityModelRef, SeverityPrediction } from '../severity.js';
 import { forward, type NetworkShape, type NetworkWeights, outputWidth, softmaxSlice } from './network.js';
-import { hashedFeatures } from './text-features.js';
+import { hashedFeatures, type SparseVector } from './text-features.js';
 
 /** Smallest probability fed to the log before tempering (keeps log finite). */
 const MIN_P = 1e-9;
@@ -82,7 +82,11 @@ export class HashedSeverityModel implements SeverityModel {
 
   /** Uncalibrated five-class distribution (used by calibration and evaluation). */
   rawProbabilities(doc: SeverityInput): Float64Array {
-    const x = hashedFeatures(doc, this.config.features);
+    return this.rawFromFeatures(hashedFeatures(doc, this.config.features));
+  }
+
+  /** Uncalibrated five-class distribution of an already featurised input. */
+  rawFromFeatures(x: SparseVector): Float64Array {
     forward(this.shape, this.weights, x, this.scratch, this.logits);
     return combineHeads(this.logits, this.shape, this.config.output, new Float64Array(5));
   }

@@ -24,6 +24,12 @@ export interface NetworkTrainOptions {
   hiddenDropout: number;
   /** Loss weight of each head (same order as the shape's heads). */
   headWeights: number[];
+  /**
+   * Optimiser of the embedding rows: `adam` (lazy Adam, steadier) or `sgd`
+   * (plain SGD as in fastText, about three times cheaper per step). Dense
+   * layers always use Adam.
+   */
+  embeddingOptimizer: 'adam' | 'sgd';
   /** Standard deviation of the initial embedding weights. */
   initScale: number;
   seed: number;
@@ -179,6 +185,18 @@ export function trainNetwork(
         for (let j = 0; j < d; j++) gZ[j] = gOut[j] as number;
       }
       for (let j = 0; j < d; j++) adam(w.embeddingBias, mEb, vEb, j, gZ[j] as number, lr, bc1, bc2);
+      if (opts.embeddingOptimizer === 'sgd') {
+        const decay = 1 - lr * opts.l2;
+        for (const k of kept) {
+          const row = (ex.x.idx[k] as number) * d;
+          const v = ((ex.x.val[k] as number) / keepIn) * lr;
+          for (let j = 0; j < d; j++) {
+            const i = row + j;
+            w.embedding[i] = (w.embedding[i] as number) * decay - v * (gZ[j] as number);
+          }
+        }
+        continue;
+      }
       for (const k of kept) {
         const r = ex.x.idx[k] as number;
         const row = r * d;

@@ -1,0 +1,73 @@
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { type FeatureArtefacts, featurize } from '../../features/index.js';
+import type { MlpConfigV1 } from '../format/mlp-v1.js';
+import { temper, toPrediction } from '../hashed/hashed-model.js';
+import type { SeverityInput, SeverityModel, SeverityModelRef, SeverityPrediction } from '../severity.js';
+import type { tfjs } from './tfjs-runtime.js';
+
+type Tf = Awaited<ReturnType<typeof tfjs>>;
+
+/**
+ * The design's baseline: the 128-slot feature vector, standardised, through
+ * the TF.js network 128 -> 64 ReLU (dropout 0.3) -> 32 ReLU (dropout 0.2) -> 5
+ * softmax, then temperature scaling.
+ */
+export class MlpSeverityModel implements SeverityModel {
+  readonly ref: SeverityModelRef;
+  private disposed = false;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly network: LayersModel,
+    private readonly artefacts: FeatureArtefacts,
+    private readonly config: MlpConfigV1,
+    private readonly temperature: number,
+    ref: SeverityModelRef,
+  ) {
+    this.ref = Object.freeze({ ...ref });
+  }
+
+  /** The standardised 128-slot vector of a document. */
+  vector(doc: SeverityInput): Float32Array {
+    const published = doc.published === undefined ? Number.NaN : Date.parse(doc.published);
+    const referenceTime = Number.isFinite(published) ? published : this.config.fallbackReferenceTime;
+    const v = featurize(
+      {
+        text: doc.text,
+        ...(doc.source === undefined ? {} : { source: doc.source }),
+        ...(doc.published === undefined ? {} : { published: doc.published }),
+      },
+      { artefacts: this.artefacts, referenceTime },
+    );
+    const { mean, std } = this.config.standardize;
+    for (let i = 0; i < v.length; i++) v[i] = ((v[i] as number) - (mean[i] ?? 0)) / (std[i] ?? 1);
+    return v;
+  }
+
+  /** Uncalibrated probabilities of many documents. */
+  rawBatch(docs: readonly SeverityInput[]): Float64Array[] {
+    if (docs.length === 0) return [];
+    const dim = this.config.standardize.mean.length;
+    const flat = new Float32Array(docs.length * dim);
+    docs.forEach((d, i) => flat.set(this.vector(d), i * dim));
+    const probs = this.tf.tidy(() => {
+      const out = this.network.predict(this.tf.tensor2d(flat, [docs.length, dim])) as Tensor;
+      return out.dataSync() as Float32Array;
+    });
+    return docs.map((_, i) => Float64Array.from(probs.subarray(i * 5, i * 5 + 5)));
+  }
+
+  predict(doc: SeverityInput): SeverityPrediction {
+    return this.predictBatch([doc])[0] as SeverityPrediction;
+  }
+
+  predictBatch(docs: readonly SeverityInput[]): SeverityPrediction[] {
+    return this.rawBatch(docs).map((p) => toPrediction(temper(p, this.temperature), this.ref));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.network.dispose();
+  }
+}

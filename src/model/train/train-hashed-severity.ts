@@ -1,0 +1,167 @@
+import type { Clock } from '../../core/index.js';
+import { type LabelledDoc, SEVERITY_CLASSES, type SeverityClass } from '../../ingest/index.js';
+import type { CorpusReport, SeverityCorpus } from '../data/severity-corpus.js';
+import { fitTemperature } from '../eval/calibration.js';
+import { evaluateSeverity, type SeverityEvaluation } from '../eval/evaluate.js';
+import { CURRENT_MANIFEST_FORMAT, type ModelManifest } from '../format/manifest.js';
+import { encodeHashedWeights, HASHED_FAMILY, HASHED_WEIGHTS_FILE } from '../hashed/hashed-family.js';
+import type { HashedSeverityModel } from '../hashed/hashed-model.js';
+import { HASHED_FEATURES_VERSION } from '../hashed/text-features.js';
+import { type CrossValidation, crossValidateHashed } from './cross-validate.js';
+import { flattenSettings, type HashedTrainSettings } from './hashed-settings.js';
+import { type EpochInfo, fitHashed, hashedModelOf, inputOf } from './hashed-trainer.js';
+import { trainingDataHash } from './training-data-hash.js';
+
+/** Hooks for progress display. */
+export interface TrainHooks {
+  /** A training phase starts (`fit on train`, `refit on train+validation`, `cross-validation`). */
+  onPhase?: (phase: string, epochs: number) => void;
+  onEpoch?: (phase: string, info: EpochInfo) => void;
+}
+
+/** Everything a training run produced. */
+export interface SeverityTrainResult {
+  manifest: ModelManifest;
+  /** Files of the model directory besides the manifest, by name. */
+  files: Record<string, Buffer>;
+  /** The final model, ready to predict. */
+  model: HashedSeverityModel;
+  temperature: number;
+  /** Figures of the train-only fit on validation, calibrated. */
+  validation: { fourClass: SeverityEvaluation; fiveClass: SeverityEvaluation; uncalibratedEce4: number };
+  crossValidation?: CrossValidation;
+}
+
+/** Calibrated validation figures of a model fitted on train, plus the fitted temperature. */
+export function calibrateOnValidation(
+  model: HashedSeverityModel,
+  validation: readonly LabelledDoc[],
+): { temperature: number; raw: Float64Array[]; truth: SeverityClass[] } {
+  const raw = validation.map((d) => model.rawProbabilities(inputOf(d)));
+  const truth = validation.map((d) => d.label ?? 'medium');
+  const logits = raw.map((p) => Array.from(p, (v) => Math.log(Math.max(v, 1e-9))));
+  const temperature = fitTemperature(
+    logits,
+    truth.map((t) => SEVERITY_CLASSES.indexOf(t)),
+  );
+  return { temperature, raw, truth };
+}
+
+function temperProbs(p: Float64Array, t: number): number[] {
+  const l = Array.from(p, (v) => Math.log(Math.max(v, 1e-9)) / t);
+  const m = Math.max(...l);
+  const e = l.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+/**
+ * Trains the hashed n-gram severity model: fit on train (validation scored
+ * per epoch for display), temperature fitted on validation, optional k-fold
+ * cross-validation on train, then (by default) a refit on train + validation
+ * with the same settings and temperature. Returns the manifest and files of
+ * the model directory.
+ */
+export function trainHashedSeverity(
+  corpus: SeverityCorpus,
+  settings: HashedTrainSettings,
+  options: { clock: Clock; parentVersion?: string | null; crossValidationFolds?: number; hooks?: TrainHooks },
+): SeverityTrainResult {
+  const hooks = options.hooks ?? {};
+  hooks.onPhase?.('fit on train', settings.epochs);
+  const first = fitHashed(corpus.train, settings, {
+    monitor: corpus.validation,
+    onEpoch: (info) => hooks.onEpoch?.('fit on train', info),
+  });
+  const firstModel = hashedModelOf(first, 1, { family: HASHED_FAMILY, version: 'train-only' });
+  const { temperature, raw, truth } = calibrateOnValidation(firstModel, corpus.validation);
+  const calibrated = raw.map((p) => temperProbs(p, temperature));
+  const validation = {
+    fourClass: evaluateSeverity(truth, calibrated, { classes: 4 }),
+    fiveClass: evaluateSeverity(truth, calibrated, { classes: 5 }),
+    uncalibratedEce4: evaluateSeverity(truth, raw, { classes: 4 }).ece,
+  };
+  let crossValidation: CrossValidation | undefined;
+  if ((options.crossValidationFolds ?? 0) > 1) {
+    const k = options.crossValidationFolds as number;
+    hooks.onPhase?.(`${k}-fold cross-validation on train`, k);
+    crossValidation = crossValidateHashed(corpus.train, settings, k, (done, r) =>
+      hooks.onEpoch?.(`${k}-fold cross-validation on train`, {
+        epoch: done,
+        epochs: k,
+        loss: 0,
+        monitor: { accuracy: r.accuracy, macroF1: r.macroF1 },
+      }),
+    );
+  }
+  let finalFit = first;
+  let trainDocs: readonly LabelledDoc[] = corpus.train;
+  if (settings.refitOnValidation) {
+    trainDocs = [...corpus.train, ...corpus.validation];
+    hooks.onPhase?.('refit on train+validation', settings.epochs);
+    finalFit = fitHashed(trainDocs, settings, {
+      onEpoch: (info) => hooks.onEpoch?.('refit on train+validation', info),
+    });
+  }
+  const createdAt = new Date(options.clock.now()).toISOString();
+  const sha256 = trainingDataHash(trainDocs);
+  const version = `${createdAt.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${sha256.slice(0, 8)}`;
+  const { bytes, index } = encodeHashedWeights(
+    finalFit.config.network,
+    settings.features.buckets,
+    finalFit.weights,
+    settings.precision,
+  );
+  const report: CorpusReport = corpus.report;
+  const metrics: Record<string, number> = {
+    'validation.accuracy4': validation.fourClass.accuracy,
+    'validation.macroF1_4': validation.fourClass.macroF1,
+    'validation.ece4': validation.fourClass.ece,
+    'validation.ece4_uncalibrated': validation.uncalibratedEce4,
+    'validation.selective4_0.5': validation.fourClass.selective['0.5'],
+    'validation.selective4_0.8': validation.fourClass.selective['0.8'],
+    'validation.accuracy5': validation.fiveClass.accuracy,
+    'validation.macroF1_5': validation.fiveClass.macroF1,
+    'validation.n4': validation.fourClass.n,
+  };
+  if (crossValidation) {
+    metrics[`cv${crossValidation.k}.accuracy4.mean`] = crossValidation.accuracy.mean;
+    metrics[`cv${crossValidation.k}.accuracy4.sd`] = crossValidation.accuracy.sd;
+    metrics[`cv${crossValidation.k}.macroF1_4.mean`] = crossValidation.macroF1.mean;
+    metrics[`cv${crossValidation.k}.macroF1_4.sd`] = crossValidation.macroF1.sd;
+  }
+  const manifest: ModelManifest = {
+    formatVersion: CURRENT_MANIFEST_FORMAT as 1,
+    task: 'severity',
+    family: HASHED_FAMILY,
+    version,
+    parentVersion: options.parentVersion ?? null,
+    createdAt,
+    featureSpecVersion: HASHED_FEATURES_VERSION,
+    classes: [...SEVERITY_CLASSES],
+    trainingData: {
+      sha256,
+      description: `CVE records (${report.files.join(', ')}) labelled by CVSS v3 base severity, fixed time split (train <= 2024-05${settings.refitOnValidation ? ' plus validation 2024-06..07 for the final fit' : ''}), duplicates removed, plus ${report.weakInformational} weakly labelled informational sentences`,
+      counts: {
+        ...report.counts,
+        trainingExamples: trainDocs.length,
+        imported: report.imported,
+        skipped: report.skipped,
+      },
+    },
+    hyperparameters: flattenSettings(settings),
+    metrics,
+    calibration: { method: 'temperature', temperature },
+    files: { weights: HASHED_WEIGHTS_FILE },
+    config: { ...finalFit.config, tensors: index },
+  };
+  const model = hashedModelOf(finalFit, temperature, { family: HASHED_FAMILY, version });
+  return {
+    manifest,
+    files: { [HASHED_WEIGHTS_FILE]: bytes },
+    model,
+    temperature,
+    validation,
+    ...(crossValidation ? { crossValidation } : {}),
+  };
+}
