@@ -6,7 +6,7 @@
  * Usage: node --import tsx bench/extract/run.ts [--short] [--data FILE] [--rounds N] [--timeout-s S]
  *   --data     TRAM annotated reports (default $SHARED_DATA/tram/annotated-reports.jsonl.gz,
  *              SHARED_DATA defaulting to ../shared/data)
- *   --short    CI mode: 1 timed round, hostile-input timeout 5 s (default 30 s)
+ *   --short    CI mode: 1 timed round, hostile-input timeout 10 s (default 30 s)
  *   --rounds   timed rounds over the corpus (default 5); the median round is reported
  *
  * Exit code: 0 unless OUR extractor throws (ioc-extractor failures and
@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
   },
 });
 const rounds = Number(args.rounds ?? (args.short ? 1 : 5));
-const timeoutMs = 1000 * Number(args['timeout-s'] ?? (args.short ? 5 : 30));
+const timeoutMs = 1000 * Number(args['timeout-s'] ?? (args.short ? 10 : 30));
 if (!Number.isInteger(rounds) || rounds < 1 || !(timeoutMs > 0)) {
   console.error('bench/extract: --rounds must be a positive integer and --timeout-s positive');
   process.exit(2);
@@ -122,26 +122,41 @@ const flagged = ours.reduce((n, e) => n + e.matches.filter((m) => m.warninglists
 const totalMatches = ours.reduce((n, e) => n + e.matches.length, 0);
 
 /** Runs one extractor on one hostile input in a worker; resolves to ms, or null after the timeout. */
-function hostileTime(extractor: 'ours' | 'ioc-extractor', input: string): Promise<number | null | Error> {
-  return new Promise((done) => {
-    // Module hooks (tsx) are per thread in Node 20: the worker registers tsx before loading the .ts file.
-    const script = new URL('./hostile-worker.ts', import.meta.url).href;
-    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); })`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: { extractor, input } });
-    const timer = setTimeout(() => {
-      void worker.terminate();
-      done(null);
-    }, timeoutMs);
-    worker.once('message', (ms: number) => {
+/** Longest a worker may take to load its modules and warm up before the timed run (a loaded machine is slow). */
+const STARTUP_LIMIT_MS = 120_000;
+
+/**
+ * Runs one extractor on one hostile input in a worker; resolves to ms, or
+ * null when the timed run exceeded the timeout. The timeout starts when the
+ * worker reports it is ready (modules loaded, warmed up), so start-up time on
+ * a busy machine is not counted; the worker is fully terminated before the
+ * next run so a stopped, still-backtracking worker cannot slow the next one.
+ */
+async function hostileTime(
+  extractor: 'ours' | 'ioc-extractor',
+  input: string,
+): Promise<number | null | Error> {
+  // Module hooks (tsx) are per thread in Node 20: the worker registers tsx before loading the .ts file.
+  const script = new URL('./hostile-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: { extractor, input } });
+  const result = await new Promise<number | null | Error>((done) => {
+    let timer = setTimeout(
+      () => done(new Error(`worker not ready after ${STARTUP_LIMIT_MS / 1000} s`)),
+      STARTUP_LIMIT_MS,
+    );
+    worker.on('message', (msg: { ready: true } | { ms: number }) => {
       clearTimeout(timer);
-      void worker.terminate();
-      done(ms);
+      if ('ready' in msg) timer = setTimeout(() => done(null), timeoutMs);
+      else done(msg.ms);
     });
     worker.once('error', (err) => {
       clearTimeout(timer);
       done(err);
     });
   });
+  await worker.terminate();
+  return result;
 }
 
 const hostile: { input: string; ours: number | string; iocExtractor: number | string }[] = [];
