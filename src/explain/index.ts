@@ -8,7 +8,7 @@
  * - Recommendations: severity action, CVEs with CISA KEV status, indicators to
  *   block or hunt for, technique mitigations; each with a stable kind and a reason.
  *
- * Pure except `loadKevCatalogue` (reads the shipped `assets/kev.json`).
+ * Pure: models, KEV lookup and techniques are passed in.
  */
 
 export type {
@@ -20,18 +20,14 @@ export type {
 export { argmax, explainFamilies, FEATURE_FAMILY_GROUPS, MAX_SLOT_GROUPS } from './family-shapley.js';
 export type { CoalitionValues, ShapleyEstimate, ShapleyEstimateOptions } from './kernel-shap.js';
 export { estimateShapley, MIN_EVALUATIONS } from './kernel-shap.js';
-export type { KevLookup } from './kev.js';
-export { defaultKevPath, KEV_FILE, KevCatalogue, loadKevCatalogue, parseKevFile } from './kev.js';
-export type { CisaKevCatalog, KevEntry, KevFile } from './kev-format.js';
-export {
-  CisaKevCatalogSchema,
-  compareCve,
-  KevEntrySchema,
-  KevFileSchema,
-  kevFileFromCisa,
-  serializeKevFile,
-} from './kev-format.js';
-export type { MitigationInput, RecommendationInput, RecommendOptions, TechniqueInput } from './recommend.js';
+export type {
+  KevFactsForAdvice,
+  KevLookup,
+  MitigationInput,
+  RecommendationInput,
+  RecommendOptions,
+  TechniqueInput,
+} from './recommend.js';
 export { recommend } from './recommend.js';
 export type { Recommendation, RecommendationKind, RecommendationPriority } from './recommendation.js';
 export { RECOMMENDATION_KINDS, RECOMMENDATION_PRIORITIES } from './recommendation.js';

@@ -1,13 +1,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { isAppError } from '../core/index.js';
 import { extractIndicators, WarninglistIndex, warninglistFileFromMisp } from '../extract/index.js';
-import { loadKevCatalogue } from './kev.js';
+import { createKevLookup } from '../graph/index.js';
 import { recommend } from './recommend.js';
 import { RECOMMENDATION_KINDS, type Recommendation } from './recommendation.js';
 
-const SAMPLE = fileURLToPath(new URL('../../test/fixtures/explain/kev-sample.json', import.meta.url));
+// Facts of one CISA KEV entry (catalogue 2025.08.25, CC0), in the graph module's lookup.
+const kev = createKevLookup(
+  [
+    {
+      cve: 'CVE-2021-44228',
+      dateAdded: '2021-12-10',
+      dueDate: '2021-12-24',
+      ransomware: true,
+      vendor: 'Apache',
+      product: 'Log4j2',
+      name: 'Apache Log4j2 Remote Code Execution Vulnerability',
+    },
+  ],
+  '2025.08.25',
+);
 
 const warninglists = WarninglistIndex.build(
   warninglistFileFromMisp(
@@ -42,8 +55,7 @@ const REPORT =
 
 const kinds = (rs: readonly Recommendation[]) => rs.map((r) => r.kind);
 
-test('a critical report gets KEV, patch, block, hunt and warninglist advice, each with a reason', async () => {
-  const kev = await loadKevCatalogue(SAMPLE);
+test('a critical report gets KEV, patch, block, hunt and warninglist advice, each with a reason', () => {
   const extraction = extractIndicators(REPORT, { warninglists });
   const rs = recommend({ severity: 'critical', confidence: 0.91, extraction, kev });
   assert.deepEqual(kinds(rs), [
@@ -60,7 +72,11 @@ test('a critical report gets KEV, patch, block, hunt and warninglist advice, eac
   }
   const kevRec = rs[0]!;
   assert.deepEqual(kevRec.subjects, ['CVE-2021-44228']);
-  assert.match(kevRec.reason, /Known Exploited Vulnerabilities.*2021-12-10.*ransomware/);
+  assert.match(
+    kevRec.reason,
+    /Known Exploited Vulnerabilities.*added 2021-12-10; federal remediation due 2021-12-24.*ransomware/,
+  );
+  assert.match(kevRec.action, /\(Apache Log4j2\)/);
   assert.equal(kevRec.priority, 'urgent');
   const patch = rs.find((r) => r.kind === 'cve-patch')!;
   assert.deepEqual(patch.subjects, ['CVE-2024-0001']);
@@ -120,6 +136,16 @@ test('low confidence and anomalous text add review advice; techniques get mitiga
   assert.deepEqual(mit.subjects, ['T1566.001']);
   assert.match(mit.action, /M1049 Antivirus\/Antimalware, M1017 User Training/);
   assert.match(mit.reason, /score 0\.83/);
+  // A lookup without a catalogue version, and a KEV entry with few facts.
+  const bare = recommend({
+    severity: 'high',
+    confidence: 0.9,
+    extraction: extractIndicators('CVE-2024-0001 and CVE-2024-0002'),
+    kev: createKevLookup([{ cve: 'CVE-2024-0001', dateAdded: '2024-02-01', ransomware: false }]),
+  });
+  assert.deepEqual(kinds(bare), ['cve-known-exploited', 'severity-action', 'cve-patch']);
+  assert.match(bare[0]!.reason, /catalogue \(added 2024-02-01\): it is being exploited in the wild\.$/);
+  assert.match(bare[2]!.reason, /catalogue, so no exploitation/);
   // Below the thresholds: no review advice.
   const calm = recommend({ severity: 'medium', confidence: 0.7, extraction, anomalyScore: 0.5 });
   assert.deepEqual(kinds(calm), ['severity-action']);

@@ -1,13 +1,38 @@
 import { AppError } from '../core/index.js';
 import type { Extraction, IndicatorType } from '../extract/index.js';
 import { SEVERITY_CLASSES, type SeverityClass } from '../model/index.js';
-import type { KevLookup } from './kev.js';
 import {
   RECOMMENDATION_KINDS,
   RECOMMENDATION_PRIORITIES,
   type Recommendation,
   type RecommendationPriority,
 } from './recommendation.js';
+
+/** What a recommendation needs to know about a CVE in CISA KEV (the graph module's `KevEntry` has these fields). */
+export interface KevFactsForAdvice {
+  /** Date CISA added it, YYYY-MM-DD. */
+  dateAdded: string;
+  /** Remediation due date for US federal agencies (BOD 22-01), YYYY-MM-DD. */
+  dueDate?: string;
+  /** Known to be used in ransomware campaigns. */
+  ransomware: boolean;
+  vendor?: string;
+  product?: string;
+  /** CISA's short vulnerability name. */
+  name?: string;
+}
+
+/**
+ * Answers "is this CVE known to be exploited?". The graph module's
+ * `loadKevLookup()` (built from the shipped catalogue) fits; tests use
+ * `createKevLookup(entries)` from the same module.
+ */
+export interface KevLookup {
+  /** The KEV facts of a CVE id (any case), or undefined when it is not in the catalogue. */
+  get(cve: string): KevFactsForAdvice | undefined;
+  /** CISA's catalogue version, cited in reasons when known. */
+  readonly catalogVersion: string | undefined;
+}
 
 /** A mitigation of a technique, as the knowledge graph gives it (ATT&CK course-of-action). */
 export interface MitigationInput {
@@ -178,17 +203,24 @@ function cveAdvice(
       continue;
     }
     if (out.length >= max) continue;
+    const product = [entry.vendor, entry.product].filter((x) => x !== undefined && x !== '').join(' ');
+    const facts = [
+      entry.name,
+      `added ${entry.dateAdded}`,
+      entry.dueDate && `federal remediation due ${entry.dueDate}`,
+    ]
+      .filter((x) => x !== undefined && x !== '')
+      .join('; ');
     out.push({
       kind: 'cve-known-exploited',
       priority: 'urgent',
-      action: `Remediate ${cve} (${entry.vendor} ${entry.product}) now: apply the vendor's fix or mitigations, or take affected systems offline.`,
+      action: `Remediate ${cve}${product === '' ? '' : ` (${product})`} now: apply the vendor's fix or mitigations, or take affected systems offline.`,
       reason:
-        `${cve} is in CISA's Known Exploited Vulnerabilities catalogue (${entry.name}; added ${entry.added}, ` +
-        `federal remediation due ${entry.due}): it is being exploited in the wild` +
+        `${cve} is in CISA's Known Exploited Vulnerabilities catalogue (${facts}): it is being exploited in the wild` +
         (entry.ransomware ? ' and is known to be used in ransomware campaigns.' : '.'),
       subjects: [cve],
       omitted: 0,
-      evidence: { kev: { ...entry }, catalogVersion: input.kev!.catalogVersion },
+      evidence: { kev: { cve, ...entry }, catalogVersion: input.kev?.catalogVersion ?? null },
     });
   }
   const kevCount = input.extraction.cves.length - others.length;
@@ -202,7 +234,9 @@ function cveAdvice(
       reason:
         input.kev === undefined
           ? 'The text names these CVEs; their CISA KEV status was not checked.'
-          : `The text names these CVEs; none is in CISA's Known Exploited Vulnerabilities catalogue (version ${input.kev.catalogVersion}), so no exploitation is known yet.`,
+          : `The text names these CVEs; none is in CISA's Known Exploited Vulnerabilities catalogue${
+              input.kev.catalogVersion === undefined ? '' : ` (version ${input.kev.catalogVersion})`
+            }, so no exploitation is known yet.`,
       subjects,
       omitted,
     });
