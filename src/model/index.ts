@@ -49,6 +49,14 @@ export { MLP_FAMILY, mlpFamily } from './mlp/mlp-family.js';
 export { MlpSeverityModel } from './mlp/mlp-model.js';
 export { DEFAULT_MLP_SETTINGS, type MlpTrainSettings, MlpTrainSettingsSchema } from './mlp/mlp-settings.js';
 export { type MlpTrainResult, trainMlpSeverity } from './mlp/train-mlp.js';
+export {
+  loadRetrainBase,
+  type RetrainBase,
+  type RetrainInput,
+  type RetrainOutput,
+  retrainSeverityModel,
+  type WeightedDoc,
+} from './retrain.js';
 export { createRng, type Rng, shuffleInPlace } from './rng.js';
 export {
   SEVERITY_CLASS_COUNT,

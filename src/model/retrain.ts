@@ -64,7 +64,10 @@ function expand(weighted: readonly WeightedDoc[], seed: number): LabelledDoc[] {
   const out: LabelledDoc[] = [];
   for (const { doc, weight } of weighted) {
     if (!(weight >= 0) || !Number.isFinite(weight)) {
-      throw new AppError('CS_ERR_VALIDATION', `Weight of ${doc.id} must be a finite number >= 0, got ${weight}`);
+      throw new AppError(
+        'CS_ERR_VALIDATION',
+        `Weight of ${doc.id} must be a finite number >= 0, got ${weight}`,
+      );
     }
     const whole = Math.floor(weight);
     const copies = whole + (rng.next() < weight - whole ? 1 : 0);
@@ -82,7 +85,9 @@ function settingsFor<T extends object>(
   schema: Parameters<typeof applyOverrides>[2],
   overrides: Readonly<Record<string, string>>,
 ): T {
-  const inherited = Object.fromEntries(Object.entries(parent.hyperparameters).map(([k, v]) => [k, String(v)]));
+  const inherited = Object.fromEntries(
+    Object.entries(parent.hyperparameters).map(([k, v]) => [k, String(v)]),
+  );
   const { settings, problems } = applyOverrides(defaults, { ...inherited, ...overrides }, schema);
   if (problems.length > 0) {
     throw new AppError('CS_ERR_VALIDATION', `Retraining settings are invalid: ${problems.join('; ')}`, {
@@ -110,7 +115,12 @@ export async function retrainSeverityModel(input: RetrainInput, outDir: string):
   const baseWeight = input.baseWeight;
   const seed = Number(overrides.seed ?? input.parent.hyperparameters.seed ?? 42);
   const weightedBase =
-    baseWeight === undefined ? base : expand(base.map((doc) => ({ doc, weight: baseWeight(doc) })), seed);
+    baseWeight === undefined
+      ? base
+      : expand(
+          base.map((doc) => ({ doc, weight: baseWeight(doc) })),
+          seed,
+        );
   const feedback = expand(input.extra, seed + 1);
   const train = [...weightedBase, ...feedback];
   const corpus: SeverityCorpus = {
@@ -124,7 +134,12 @@ export async function retrainSeverityModel(input: RetrainInput, outDir: string):
       skipReasons: {},
       unlabelled: 0,
       unplaced: 0,
-      dedup: { trainInLaterSplits: 0, validationInTest: 0, trainDuplicatesMerged: 0, trainConflictsDropped: 0 },
+      dedup: {
+        trainInLaterSplits: 0,
+        validationInTest: 0,
+        trainDuplicatesMerged: 0,
+        trainConflictsDropped: 0,
+      },
       labellingFunctions: [],
       weakInformational: 0,
       counts: {},
@@ -140,7 +155,11 @@ export async function retrainSeverityModel(input: RetrainInput, outDir: string):
       hooks,
     });
     manifest = result.manifest;
-    await writeModelDir(outDir, relabel(manifest, input, train, feedback.length, replacedByFeedback), result.files);
+    await writeModelDir(
+      outDir,
+      relabel(manifest, input, train, feedback.length, replacedByFeedback),
+      result.files,
+    );
   } else if (input.parent.family === MLP_FAMILY) {
     const settings = settingsFor(input.parent, DEFAULT_MLP_SETTINGS, MlpTrainSettingsSchema, overrides);
     const result = await trainMlpSeverity(corpus, settings, outDir, {
@@ -202,9 +221,13 @@ export async function loadRetrainBase(path: string, seed: number): Promise<Retra
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (cause) {
-    throw new AppError('CS_ERR_INPUT_UNREADABLE', `No retraining base data at ${path} (set RETRAIN_BASE_DATA)`, {
-      cause,
-    });
+    throw new AppError(
+      'CS_ERR_INPUT_UNREADABLE',
+      `No retraining base data at ${path} (set RETRAIN_BASE_DATA)`,
+      {
+        cause,
+      },
+    );
   }
   if (isDir) {
     const corpus = await loadSeverityCorpus(path, { seed });

@@ -11,8 +11,8 @@ export const ManifestV1Schema = Type.Object(
   {
     /** Always 1 for this schema. */
     formatVersion: Type.Literal(1),
-    /** The learning task; only `severity` so far. */
-    task: Type.Literal('severity'),
+    /** The learning task (`severity`); a loader refuses models of another task as incompatible. */
+    task: Type.String({ minLength: 1, maxLength: 64 }),
     /** Model family; selects the loader (`hashed-ngram`, `tfjs-mlp`, `ensemble`). */
     family: Type.String({ minLength: 1, maxLength: 64 }),
     /** This model's version, unique per training run. */
