@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadWarninglistIndex } from '../assets/index.js';
 import type { Config } from '../config/index.js';
+import type { WarninglistIndex } from '../extract/index.js';
 import { loadSeverityModel, MANIFEST_FILE, readManifest } from '../model/index.js';
-import { createServicePredictor, type LoadedSeverityModel, type ServicePredictor } from './predictor.js';
+import {
+  createServicePredictor,
+  type LoadedSeverityModel,
+  type ServicePredictor,
+  type TechniqueMapper,
+} from './predictor.js';
 
 /** Where the shipped severity model lives inside MODELS_DIR. */
 export const SEVERITY_MODEL_SUBDIR = 'severity';
@@ -34,14 +40,26 @@ export async function loadShippedSeverityModel(
   return { model, manifest };
 }
 
+/** The loaded predictor and the parts other components share (enrichment uses the same extraction and mapper). */
+export interface LoadedPredictorParts {
+  predictor: ServicePredictor;
+  warninglists: WarninglistIndex;
+  techniques: TechniqueMapper | undefined;
+}
+
 /** Builds the real predictor from the configuration: shipped model, warninglists, (later) techniques. */
 export async function loadServicePredictor(
   config: Pick<Config, 'MODELS_DIR'>,
   logger: Logger,
-): Promise<ServicePredictor> {
+): Promise<LoadedPredictorParts> {
   const [severity, warninglists] = await Promise.all([
     loadShippedSeverityModel(config.MODELS_DIR, logger),
     loadWarninglistIndex(),
   ]);
-  return createServicePredictor({ severity, warninglists });
+  const techniques: TechniqueMapper | undefined = undefined;
+  return {
+    predictor: createServicePredictor({ severity, warninglists, techniques }),
+    warninglists,
+    techniques,
+  };
 }

@@ -16,6 +16,8 @@ export interface TechniqueMapper {
 
 /** The real predictor, with a way to swap the model without failing requests in flight. */
 export interface ServicePredictor extends Predictor {
+  /** Synchronous: pure CPU work on the loaded model. */
+  predict(input: PredictorInput): PredictorOutput;
   /** Replaces the answering model (hot swap); the old one is disposed once replaced. */
   setSeverityModel(loaded: LoadedSeverityModel | undefined): void;
   /** Releases the model's memory. */

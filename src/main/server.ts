@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { systemClock } from '../core/index.js';
+import { ensureCatalogueLoaded, forgetThreats, minePatterns, openGraph } from '../graph/index.js';
 import { buildApp, ServiceMetrics } from '../http/index.js';
 import {
   type KeyValueCache,
@@ -11,6 +12,7 @@ import {
   RedisCache,
   startRetentionPurge,
 } from '../store/index.js';
+import { createGraphEnricher, createThreatRecorder } from './graph-adapters.js';
 import { loadServicePredictor } from './load-predictor.js';
 import { createLogger } from './logger.js';
 import { VERSION } from './version.js';
@@ -29,7 +31,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * Wires the concrete parts together from the configuration and starts
  * listening: the store (SQLite in DATA_DIR or PostgreSQL), Redis when
  * REDIS_URL is set (shared rate limits and cache), the shipped model with
- * extraction, the retention purge, and the HTTP app.
+ * extraction, the knowledge graph (shipped catalogue loaded on first start,
+ * every prediction recorded as a threat, enrichment), the retention purge
+ * (which also forgets purged predictions' threats), and the HTTP app.
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = createLogger(config);
@@ -55,8 +59,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
       await client.connect();
       redis = client;
     }
-    const predictor = await loadServicePredictor(config, logger);
+    const parts = await loadServicePredictor(config, logger);
+    const predictor = parts.predictor;
     closers.push(() => predictor.dispose());
+    // The knowledge graph: its own SQLite file in DATA_DIR, or graph_* tables in DATABASE_URL.
+    const graph = await openGraph({
+      DATABASE_URL: config.DATABASE_URL,
+      DATA_DIR: config.DATA_DIR,
+      clock: systemClock,
+    });
+    closers.push(() => graph.close());
+    const catalogue = await ensureCatalogueLoaded(graph, { afterLoad: (g) => minePatterns(g) });
+    if (catalogue.loaded) logger.info({ ...catalogue }, 'knowledge-graph catalogue loaded');
+    const threats = createThreatRecorder(graph);
+    closers.push(() => threats.idle());
+    const enricher = createGraphEnricher({
+      graph,
+      warninglists: parts.warninglists,
+      techniques: parts.techniques,
+    });
     let cache: KeyValueCache | undefined;
     if (config.PREDICTION_CACHE_TTL_SECONDS > 0) {
       if (redis !== undefined) cache = new RedisCache(redis, config.REDIS_PREFIX);
@@ -72,6 +93,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       version: VERSION,
       predictor,
       metrics,
+      enricher,
+      threats,
       ...(cache === undefined ? {} : { cache }),
       ...(redis === undefined ? {} : { redis }),
       redisPrefix: config.REDIS_PREFIX,
@@ -99,6 +122,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
           logger.info({ deleted: n, retentionDays: config.PREDICTION_RETENTION_DAYS }, 'predictions purged');
       },
       onError: (err) => logger.error({ err }, 'retention purge failed'),
+      onDeleted: async (ids) => {
+        await forgetThreats(graph, ids);
+      },
     });
     closers.push(() => retention.stop());
     await warnAboutAuth(config, store.apiKeys.countActive.bind(store.apiKeys), logger);

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { extractIndicators } from '../extract/index.js';
+import { openSqliteGraph, threatNodeId } from '../graph/index.js';
+import type { Entities } from '../http/index.js';
+import { createGraphEnricher, createThreatRecorder, graphIndicators } from './graph-adapters.js';
+
+test('graphIndicators keeps the kinds the graph knows and drops warninglisted values', () => {
+  const entities = {
+    ...extractIndicators('beacon to evil-c2.example.net and 198.51.100.23, see CVE-2024-1234'),
+  } as unknown as Entities;
+  (entities.matches as { value: string; warninglists: unknown[] }[])
+    .find((m) => m.value === '198.51.100.23')!
+    .warninglists.push({ name: 'test', description: 'benign' });
+  assert.deepEqual(graphIndicators(entities, 10), [{ type: 'domain', value: 'evil-c2.example.net' }]);
+});
+
+test('recorded predictions become threats that enrichment relates through shared indicators', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-graph-adapters-'));
+  const graph = await openSqliteGraph({ path: join(dir, 'graph.sqlite') });
+  try {
+    const recorder = createThreatRecorder(graph);
+    const entities = (text: string) => extractIndicators(text) as unknown as Entities;
+    const first = 'Loader beacons to evil-c2.example.net (CVE-2024-1234)';
+    await Promise.all([
+      recorder.record({
+        id: 'p1',
+        text: first,
+        severity: 'high',
+        entities: entities(first),
+        techniques: [{ id: 'T1071.001', score: 0.8 }],
+        createdAt: 0,
+      }),
+      recorder.record({
+        id: 'p2',
+        text: 'unrelated',
+        severity: 'low',
+        entities: entities('unrelated'),
+        techniques: [{ id: 'not-an-id', score: 1 }],
+        createdAt: 1,
+      }),
+    ]);
+    await recorder.idle();
+    const [node] = await graph.getNodes([threatNodeId('p1')]);
+    assert.equal(node?.type, 'Threat');
+    assert.equal(node?.props.severity, 'high');
+
+    const enricher = createGraphEnricher({ graph, warninglists: undefined });
+    const result = await enricher.enrich({ text: 'New sample also talks to evil-c2.example.net' });
+    assert.deepEqual(
+      result.relatedThreats.map((t) => t.id),
+      [threatNodeId('p1')],
+    );
+    assert.deepEqual(result.relatedThreats[0]?.shared.indicators, [
+      { type: 'domain', value: 'evil-c2.example.net' },
+    ]);
+    const excluded = await enricher.enrich({ text: first, excludePredictionId: 'p1' });
+    assert.deepEqual(excluded.relatedThreats, []);
+    assert.deepEqual(
+      excluded.vulnerabilities.map((v) => v.cve),
+      ['CVE-2024-1234'],
+    );
+
+    const full = createThreatRecorder(graph, 0);
+    await assert.rejects(
+      full.record({
+        id: 'p3',
+        text: 'x',
+        severity: 'low',
+        entities: entities('x'),
+        techniques: [],
+        createdAt: 2,
+      }),
+      { code: 'CS_ERR_TIMEOUT' },
+    );
+  } finally {
+    await graph.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
