@@ -3,14 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, type Clock, systemClock } from '../core/index.js';
 import type { Migration } from '../store/index.js';
-import {
-  type ApplyPlan,
-  batchNodeIds,
-  edgeKey,
-  planApply,
-  type StoredNodeCore,
-  stableJson,
-} from './apply-plan.js';
+import { aliasMatches } from './alias-filter.js';
+import { edgeKey } from './apply-plan.js';
 import type {
   AliasFilter,
   ApplyOptions,
@@ -30,8 +24,25 @@ import type {
   SharedNeighbour,
   SharedNeighbourOptions,
 } from './contract.js';
-import { assertGraphMigrationsOrdered, GRAPH_SQLITE_MIGRATIONS } from './migrations.js';
+import { GRAPH_SQLITE_MIGRATIONS } from './migrations.js';
 import type { AliasEntry, ApplyResult, GraphBatch, GraphEdge, GraphNode, NodeType } from './schema.js';
+import { applySqlite } from './sqlite-apply.js';
+import { migrateSqliteGraph } from './sqlite-migrate.js';
+import {
+  itemsetsSqlite,
+  patternInfoSqlite,
+  rulesByAntecedentSqlite,
+  savePatternsSqlite,
+} from './sqlite-patterns.js';
+import {
+  type AliasRowDb,
+  EDGE_COLS,
+  type EdgeRowDb,
+  type NodeRowDb,
+  toAlias,
+  toEdge,
+  toNode,
+} from './sqlite-rows.js';
 import { findShortestPath, rankSharedNeighbours, traverseNeighbours } from './traversal.js';
 
 /** Options for {@link openSqliteGraph}. */
@@ -44,66 +55,6 @@ export interface SqliteGraphOptions {
   clock?: Clock;
   /** Override the migrations (tests). */
   migrations?: readonly Migration[];
-}
-
-interface NodeRowDb {
-  id: string;
-  type: NodeType;
-  name: string;
-  props: string;
-  sources: string;
-  created_at: string;
-  updated_at: string;
-}
-interface EdgeRowDb {
-  src: string;
-  src_type: NodeType;
-  type: GraphEdge['type'];
-  dst: string;
-  dst_type: NodeType;
-  source: string;
-  confidence: number;
-  props: string;
-  updated_at: string;
-}
-interface AliasRowDb {
-  norm: string;
-  node_id: string;
-  node_type: NodeType;
-  kind: AliasEntry['kind'];
-  value: string;
-}
-
-const EDGE_COLS = 'src, src_type, type, dst, dst_type, source, confidence, props, updated_at';
-
-function toNode(r: NodeRowDb): GraphNode {
-  return {
-    id: r.id,
-    type: r.type,
-    name: r.name,
-    props: JSON.parse(r.props) as GraphNode['props'],
-    sources: JSON.parse(r.sources) as string[],
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-function toEdge(r: EdgeRowDb): GraphEdge {
-  return {
-    src: r.src,
-    srcType: r.src_type,
-    type: r.type,
-    dst: r.dst,
-    dstType: r.dst_type,
-    source: r.source,
-    confidence: r.confidence,
-    props: JSON.parse(r.props) as GraphEdge['props'],
-    updatedAt: r.updated_at,
-  };
-}
-
-function toAlias(r: AliasRowDb): AliasEntry {
-  return { norm: r.norm, nodeId: r.node_id, nodeType: r.node_type, kind: r.kind, value: r.value };
 }
 
 /**
@@ -127,34 +78,8 @@ export function openSqliteGraph(options: SqliteGraphOptions): SqliteGraph {
     db.pragma('busy_timeout = 5000');
   }
   db.pragma('foreign_keys = ON');
-  migrate(db, options.migrations ?? GRAPH_SQLITE_MIGRATIONS);
+  migrateSqliteGraph(db, options.migrations ?? GRAPH_SQLITE_MIGRATIONS);
   return new SqliteGraph(db, owned, options.clock ?? systemClock);
-}
-
-function migrate(db: Database.Database, migrations: readonly Migration[]): void {
-  assertGraphMigrationsOrdered(migrations);
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS graph_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
-  const rows = db.prepare('SELECT version FROM graph_schema_migrations').all() as { version: number }[];
-  const applied = new Set(rows.map((r) => r.version));
-  for (const m of migrations) {
-    if (applied.has(m.version)) continue;
-    try {
-      db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare('INSERT INTO graph_schema_migrations VALUES (?, ?, ?)').run(
-          m.version,
-          m.name,
-          new Date().toISOString(),
-        );
-      }).immediate();
-    } catch (cause) {
-      throw new AppError('CS_ERR_STORE_MIGRATION', `SQLite graph migration ${m.version} (${m.name}) failed`, {
-        cause,
-      });
-    }
-  }
 }
 
 /** The SQLite implementation of {@link GraphStore}. */
@@ -206,105 +131,7 @@ export class SqliteGraph implements GraphStore {
   async apply(batch: GraphBatch, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.#open();
     const now = new Date(this.#clock.now()).toISOString();
-    return this.db.transaction(() => this.#applySync(batch, options, now)).immediate();
-  }
-
-  #applySync(batch: GraphBatch, options: ApplyOptions, now: string): ApplyResult {
-    const ids = batchNodeIds(batch);
-    const existing = new Map<string, StoredNodeCore>();
-    const nodeRows = this.#stmt(
-      'SELECT id, type, name, props, sources, created_at, updated_at FROM graph_nodes WHERE id IN (SELECT value FROM json_each(?))',
-    ).all(JSON.stringify(ids)) as NodeRowDb[];
-    for (const r of nodeRows) existing.set(r.id, toNode(r));
-    const srcs = [...new Set(batch.edges.map((e) => e.src))];
-    const existingEdges = new Map<string, { confidence: number; propsJson: string }>();
-    if (srcs.length > 0) {
-      const rows = this.#stmt(
-        `SELECT ${EDGE_COLS} FROM graph_edges WHERE src IN (SELECT value FROM json_each(?))`,
-      ).all(JSON.stringify(srcs)) as EdgeRowDb[];
-      for (const r of rows) {
-        existingEdges.set(edgeKey(r), {
-          confidence: r.confidence,
-          propsJson: stableJson(JSON.parse(r.props)),
-        });
-      }
-    }
-    const plan = planApply(batch, existing, existingEdges, now);
-    const edgesRemoved = this.#removeReplaced(batch, options);
-    const aliasesAdded = this.#write(plan);
-    if (aliasesAdded > 0) this.#bumpAliasRevision();
-    return {
-      nodesCreated: plan.created,
-      nodesUpdated: plan.updated,
-      edgesWritten: plan.edgeRows.length,
-      edgesRemoved,
-      aliasesAdded,
-    };
-  }
-
-  #removeReplaced(batch: GraphBatch, options: ApplyOptions): number {
-    if (!options.replaceEdgesFrom?.length) return 0;
-    const keep = new Set(batch.edges.map((e) => edgeKey(e)));
-    const select = this.#stmt(`SELECT ${EDGE_COLS} FROM graph_edges WHERE src = ? AND source = ?`);
-    const del = this.#stmt('DELETE FROM graph_edges WHERE src = ? AND type = ? AND dst = ? AND source = ?');
-    let removed = 0;
-    for (const { src, source } of options.replaceEdgesFrom) {
-      for (const r of select.all(src, source) as EdgeRowDb[]) {
-        if (!keep.has(edgeKey(r))) removed += del.run(r.src, r.type, r.dst, r.source).changes;
-      }
-    }
-    return removed;
-  }
-
-  #write(plan: ApplyPlan): number {
-    const upsertNode = this.#stmt(
-      `INSERT INTO graph_nodes (id, type, name, props, sources, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, props = excluded.props, sources = excluded.sources,
-       updated_at = excluded.updated_at`,
-    );
-    for (const n of plan.nodeRows) {
-      upsertNode.run(
-        n.id,
-        n.type,
-        n.name,
-        JSON.stringify(n.props),
-        JSON.stringify(n.sources),
-        n.createdAt,
-        n.updatedAt,
-      );
-    }
-    const insertAlias = this.#stmt(
-      'INSERT OR IGNORE INTO graph_aliases (norm, node_id, node_type, kind, value) VALUES (?, ?, ?, ?, ?)',
-    );
-    let aliasesAdded = 0;
-    for (const a of plan.aliasRows)
-      aliasesAdded += insertAlias.run(a.norm, a.nodeId, a.nodeType, a.kind, a.value).changes;
-    const upsertEdge = this.#stmt(
-      `INSERT INTO graph_edges (${EDGE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (src, type, dst, source) DO UPDATE SET confidence = excluded.confidence, props = excluded.props,
-       updated_at = excluded.updated_at`,
-    );
-    for (const e of plan.edgeRows) {
-      upsertEdge.run(
-        e.src,
-        e.srcType,
-        e.type,
-        e.dst,
-        e.dstType,
-        e.source,
-        e.confidence,
-        JSON.stringify(e.props),
-        e.updatedAt,
-      );
-    }
-    return aliasesAdded;
-  }
-
-  #bumpAliasRevision(): void {
-    this.#stmt(
-      `INSERT INTO graph_meta (key, value) VALUES ('alias.revision', '1')
-       ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`,
-    ).run();
+    return this.db.transaction(() => applySqlite((sql) => this.#stmt(sql), batch, options, now)).immediate();
   }
 
   async getNodes(ids: readonly string[]): Promise<GraphNode[]> {
@@ -471,79 +298,20 @@ export class SqliteGraph implements GraphStore {
 
   async savePatterns(run: PatternRun): Promise<void> {
     this.#open();
-    this.db
-      .transaction(() => {
-        this.#stmt('DELETE FROM graph_itemsets').run();
-        this.#stmt('DELETE FROM graph_rules').run();
-        const insI = this.#stmt(
-          'INSERT INTO graph_itemsets (items, size, count, support) VALUES (?, ?, ?, ?)',
-        );
-        for (const s of run.itemsets) insI.run(s.items.join(','), s.items.length, s.count, s.support);
-        const insR = this.#stmt(
-          'INSERT INTO graph_rules (antecedent, consequent, count, support, confidence, lift) VALUES (?, ?, ?, ?, ?, ?)',
-        );
-        for (const r of run.rules)
-          insR.run(r.antecedent.join(','), r.consequent, r.count, r.support, r.confidence, r.lift);
-        const info = { minedAt: run.minedAt, transactions: run.transactions, params: run.params };
-        this.#stmt(
-          "INSERT INTO graph_meta (key, value) VALUES ('patterns', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        ).run(JSON.stringify(info));
-      })
-      .immediate();
+    savePatternsSqlite(this.db, (sql) => this.#stmt(sql), run);
   }
 
   async patternInfo(): Promise<PatternInfo | undefined> {
-    const raw = await this.getMeta('patterns');
-    if (raw === undefined) return undefined;
-    const info = JSON.parse(raw) as Omit<PatternInfo, 'itemsets' | 'rules'>;
-    const n = (sql: string) => (this.#stmt(sql).get() as { n: number }).n;
-    return {
-      ...info,
-      itemsets: n('SELECT COUNT(*) AS n FROM graph_itemsets'),
-      rules: n('SELECT COUNT(*) AS n FROM graph_rules'),
-    };
+    return patternInfoSqlite((sql) => this.#stmt(sql), await this.getMeta('patterns'));
   }
 
   async rulesByAntecedent(keys: readonly string[]): Promise<AssociationRule[]> {
-    if (keys.length === 0) return [];
-    const rows = this.#stmt(
-      `SELECT antecedent, consequent, count, support, confidence, lift FROM graph_rules
-       WHERE antecedent IN (SELECT value FROM json_each(?)) ORDER BY antecedent, consequent`,
-    ).all(JSON.stringify(keys)) as {
-      antecedent: string;
-      consequent: string;
-      count: number;
-      support: number;
-      confidence: number;
-      lift: number;
-    }[];
-    return rows.map((r) => ({ ...r, antecedent: r.antecedent.split(',') }));
+    return rulesByAntecedentSqlite((sql) => this.#stmt(sql), keys);
   }
 
   async itemsets(
     options: { containing?: string; minSize?: number; limit?: number } = {},
   ): Promise<Itemset[]> {
-    const rows = this.#stmt(
-      `SELECT items, count, support FROM graph_itemsets
-       WHERE size >= ? AND (? IS NULL OR ',' || items || ',' LIKE '%,' || ? || ',%')
-       ORDER BY count DESC, items LIMIT ?`,
-    ).all(
-      options.minSize ?? 1,
-      options.containing ?? null,
-      options.containing ?? null,
-      options.limit ?? 100,
-    ) as {
-      items: string;
-      count: number;
-      support: number;
-    }[];
-    return rows.map((r) => ({ items: r.items.split(','), count: r.count, support: r.support }));
+    return itemsetsSqlite((sql) => this.#stmt(sql), options);
   }
-}
-
-/** True when an alias row passes the type and kind filter. */
-export function aliasMatches(a: AliasEntry, filter: AliasFilter): boolean {
-  return (
-    (!filter.types || filter.types.includes(a.nodeType)) && (!filter.kinds || filter.kinds.includes(a.kind))
-  );
 }
