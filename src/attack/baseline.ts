@@ -72,7 +72,7 @@ export interface BaselineScorer {
 
 /**
  * Trains the baseline on the same units and example weights as the model: softmax
- * logistic regression with scikit-learn's default penalty (C = 1, i.e. L2 of 1/n per example).
+ * logistic regression with scikit-learn's penalty convention (`baselineC`: L2 of 1/(C·n) per example).
  */
 export function trainBaseline(
   units: readonly LabelledUnit[],
@@ -93,7 +93,7 @@ export function trainBaseline(
       output: 'softmax',
       epochs: settings.baselineEpochs,
       learningRate: settings.learningRate,
-      l2: 1 / examples.length,
+      l2: 1 / (settings.baselineC * examples.length),
       seed,
     },
     (epoch, loss) => log(`baseline: epoch ${epoch}/${settings.baselineEpochs} loss ${loss.toFixed(4)}`),

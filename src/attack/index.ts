@@ -4,6 +4,8 @@
  * ATT&CK procedure examples, and its evaluation.
  */
 
+export type { EvaluationSets } from './eval-sets.js';
+export { rebuildEvaluationSets } from './eval-split.js';
 export type { TechniqueExample } from './evaluate.js';
 export { evaluateTechniqueModel, readTechniqueExamples, TechniqueExampleSchema } from './evaluate.js';
 export type { TechniqueManifest } from './manifest.js';

@@ -36,11 +36,13 @@ export interface TechniqueTrainingSettings {
   testShare: number;
   /** Passes of the baseline's trainer. */
   baselineEpochs: number;
+  /** Inverse regularisation strength of the baseline, as scikit-learn's `C` (L2 of 1/(C·n) per example). */
+  baselineC: number;
 }
 
 /** Defaults: the settings of the shipped model. */
 export const DEFAULT_TRAINING_SETTINGS: Readonly<TechniqueTrainingSettings> = Object.freeze({
-  hashBits: 18,
+  hashBits: 16,
   wordNgramMax: 2,
   charNgramMin: 3,
   charNgramMax: 5,
@@ -62,6 +64,7 @@ export const DEFAULT_TRAINING_SETTINGS: Readonly<TechniqueTrainingSettings> = Ob
   validationShare: 0.15,
   testShare: 0.15,
   baselineEpochs: 10,
+  baselineC: 10,
 });
 
 const RANGES: Record<string, [number, number, boolean]> = {
@@ -86,6 +89,7 @@ const RANGES: Record<string, [number, number, boolean]> = {
   validationShare: [0.01, 0.45, false],
   testShare: [0.01, 0.45, false],
   baselineEpochs: [1, 200, true],
+  baselineC: [1e-4, 1e6, false],
 };
 
 function bad(message: string): AppError {

@@ -70,7 +70,7 @@ export function createTechniqueModel(
 ): TechniqueModel {
   const labels = manifest.labels;
   const featurizer = new HashingFeaturizer(manifest.featurizer);
-  const thresholds = Float32Array.from(manifest.decision.thresholds);
+  const thresholds = Float64Array.from(manifest.decision.thresholds);
   const maxPerSentence = manifest.decision.maxPerSentence;
   const named = (id: string, score: number): SentenceTechnique => {
     const name = names[id];

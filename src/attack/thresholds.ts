@@ -56,7 +56,7 @@ export function tuneGlobalThreshold(
 ): { threshold: number; microF1: number } {
   let best = { threshold: 0.5, microF1: -1 };
   for (const t of THRESHOLD_GRID) {
-    const f = microF1At(rows, new Float32Array(techniques).fill(t), maxLabels);
+    const f = microF1At(rows, new Float64Array(techniques).fill(t), maxLabels);
     if (f > best.microF1 + 1e-12) best = { threshold: t, microF1: f };
   }
   return best;
@@ -74,7 +74,7 @@ export function tunePerTechniqueThresholds(
   start: number,
   techniques: number,
   minSupport: number,
-): Float32Array {
+): Float64Array {
   const G = THRESHOLD_GRID.length;
   // tpAt[k*G+g], fpAt[k*G+g]: counts of technique k at grid threshold g; support[k]: its positives.
   const tpAt = new Float64Array(techniques * G);
@@ -127,5 +127,5 @@ export function tunePerTechniqueThresholds(
       chosen[k] = bestG;
     }
   }
-  return Float32Array.from(chosen, (g) => THRESHOLD_GRID[g] as number);
+  return Float64Array.from(chosen, (g) => THRESHOLD_GRID[g] as number);
 }

@@ -91,7 +91,7 @@ function evaluateAll(
   tuning: 'global' | 'per-technique',
 ): {
   figures: Record<EvaluationName, TechniqueEvaluation>;
-  thresholds: Float32Array;
+  thresholds: Float64Array;
   globalThreshold: number;
 } {
   const K = labels.length;
@@ -107,7 +107,7 @@ function evaluateAll(
   const global = tuneGlobalThreshold(validation, K, settings.maxPerSentence);
   const thresholds =
     tuning === 'global'
-      ? new Float32Array(K).fill(global.threshold)
+      ? new Float64Array(K).fill(global.threshold)
       : tunePerTechniqueThresholds(validation, global.threshold, K, settings.minThresholdSupport);
   const examples = {
     'validation-spans': sets.validation.spans,
