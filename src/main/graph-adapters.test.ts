@@ -64,6 +64,25 @@ test('recorded predictions become threats that enrichment relates through shared
       ['CVE-2024-1234'],
     );
 
+    const mapped = createGraphEnricher({
+      graph,
+      warninglists: undefined,
+      techniques: {
+        mapDocument: () => [
+          { id: 'T1071.001', score: 0.7, sentences: [{ text: 'beacons', start: 0, end: 7, score: 0.7 }] },
+        ],
+      },
+    });
+    const byTechnique = await mapped.enrich({ text: 'It beacons over HTTPS' });
+    assert.deepEqual(
+      byTechnique.techniques.map((t) => [t.id, t.score, t.sentences]),
+      [['T1071.001', 0.7, ['beacons']]],
+    );
+    assert.deepEqual(
+      byTechnique.relatedThreats.map((t) => t.shared.techniques),
+      [['T1071.001']],
+    );
+
     const full = createThreatRecorder(graph, 0);
     await assert.rejects(
       full.record({

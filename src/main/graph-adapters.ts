@@ -60,12 +60,23 @@ export function createGraphEnricher(options: GraphEnricherOptions): Enricher {
       const techniques =
         q.techniques ??
         (q.text !== undefined && options.techniques !== undefined
-          ? options.techniques.mapDocument(q.text).filter((t) => TECHNIQUE_ID.test(t.id))
+          ? options.techniques
+              .mapDocument(q.text)
+              .filter((t) => TECHNIQUE_ID.test(t.id))
+              .map((t) => ({
+                id: t.id,
+                score: t.score,
+                sentences: (t.sentences ?? []).slice(0, 50).map((s) => s.text.slice(0, 4000)),
+              }))
           : []);
       return enrich(options.graph, {
         ...(q.text === undefined ? {} : { text: q.text }),
         indicators: indicators as EnrichQueryIndicators,
-        techniques: techniques.slice(0, 300).map((t) => ({ id: t.id, score: t.score })),
+        techniques: techniques.slice(0, 300).map((t) => ({
+          id: t.id,
+          score: Math.min(1, Math.max(0, t.score)),
+          ...(t.sentences === undefined ? {} : { sentences: t.sentences }),
+        })),
         cves,
         ...(q.excludePredictionId === undefined
           ? {}

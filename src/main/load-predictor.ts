@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadWarninglistIndex } from '../assets/index.js';
+import { loadTechniqueModel } from '../attack/index.js';
 import type { Config } from '../config/index.js';
 import type { WarninglistIndex } from '../extract/index.js';
 import { loadSeverityModel, MANIFEST_FILE, readManifest } from '../model/index.js';
@@ -10,10 +11,14 @@ import {
   type LoadedSeverityModel,
   type ServicePredictor,
   type TechniqueMapper,
+  techniqueMapperOf,
 } from './predictor.js';
 
 /** Where the shipped severity model lives inside MODELS_DIR. */
 export const SEVERITY_MODEL_SUBDIR = 'severity';
+
+/** Where the shipped ATT&CK technique model lives inside MODELS_DIR. */
+export const TECHNIQUE_MODEL_SUBDIR = 'techniques';
 
 /**
  * Loads the shipped severity model from `MODELS_DIR/severity`, or undefined
@@ -40,6 +45,27 @@ export async function loadShippedSeverityModel(
   return { model, manifest };
 }
 
+/**
+ * Loads the shipped ATT&CK technique model from `MODELS_DIR/techniques`, or
+ * undefined (with a warning) when there is none: predictions then carry no
+ * techniques. A model that is present but unusable is an error.
+ */
+export async function loadShippedTechniqueMapper(
+  modelsDir: string,
+  logger: Logger,
+): Promise<TechniqueMapper | undefined> {
+  const dir = join(modelsDir, TECHNIQUE_MODEL_SUBDIR);
+  try {
+    await access(join(dir, MANIFEST_FILE));
+  } catch {
+    logger.warn({ dir }, 'no ATT&CK technique model found: predictions carry no techniques');
+    return undefined;
+  }
+  const model = loadTechniqueModel(dir);
+  logger.info({ dir, labels: model.labels.length }, 'technique model loaded');
+  return techniqueMapperOf(model);
+}
+
 /** The loaded predictor and the parts other components share (enrichment uses the same extraction and mapper). */
 export interface LoadedPredictorParts {
   predictor: ServicePredictor;
@@ -47,16 +73,16 @@ export interface LoadedPredictorParts {
   techniques: TechniqueMapper | undefined;
 }
 
-/** Builds the real predictor from the configuration: shipped model, warninglists, (later) techniques. */
+/** Builds the real predictor from the configuration: shipped severity model, warninglists, technique model. */
 export async function loadServicePredictor(
   config: Pick<Config, 'MODELS_DIR'>,
   logger: Logger,
 ): Promise<LoadedPredictorParts> {
-  const [severity, warninglists] = await Promise.all([
+  const [severity, warninglists, techniques] = await Promise.all([
     loadShippedSeverityModel(config.MODELS_DIR, logger),
     loadWarninglistIndex(),
+    loadShippedTechniqueMapper(config.MODELS_DIR, logger),
   ]);
-  const techniques: TechniqueMapper | undefined = undefined;
   return {
     predictor: createServicePredictor({ severity, warninglists, techniques }),
     warninglists,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelManifest, SeverityModel } from '../model/index.js';
-import { createServicePredictor, type LoadedSeverityModel } from './predictor.js';
+import { createServicePredictor, type LoadedSeverityModel, techniqueMapperOf } from './predictor.js';
 
 function fakeModel(version: string): LoadedSeverityModel & { disposed: number } {
   const loaded = {
@@ -59,4 +59,35 @@ test('hot swap answers with the new model and disposes the old one; unloaded is 
   predictor.setSeverityModel(undefined);
   assert.equal(predictor.current(), undefined);
   assert.throws(() => predictor.predict({ text: 'x' }), { code: 'CS_ERR_MODEL_NOT_LOADED' });
+});
+
+test('technique mapping fills techniques with their supporting sentences', () => {
+  const mapper = techniqueMapperOf({
+    mapDocument: (text: string) => ({
+      techniques: text.includes('powershell')
+        ? [
+            {
+              id: 'T1059.001',
+              name: 'PowerShell',
+              score: 0.9,
+              sentences: [{ text: 'It ran powershell.', start: 0, end: 18, score: 0.9 }],
+            },
+          ]
+        : [],
+    }),
+  });
+  const predictor = createServicePredictor({
+    severity: fakeModel('v1'),
+    warninglists: undefined,
+    techniques: mapper,
+  });
+  assert.deepEqual(predictor.predict({ text: 'It ran powershell.' }).techniques, [
+    {
+      id: 'T1059.001',
+      name: 'PowerShell',
+      score: 0.9,
+      sentences: [{ text: 'It ran powershell.', start: 0, end: 18, score: 0.9 }],
+    },
+  ]);
+  assert.deepEqual(predictor.predict({ text: 'nothing' }).techniques, []);
 });

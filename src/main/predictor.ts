@@ -1,3 +1,4 @@
+import type { TechniqueModel } from '../attack/index.js';
 import { AppError } from '../core/index.js';
 import { extractIndicators, type WarninglistIndex } from '../extract/index.js';
 import type { ModelInfo, Predictor, PredictorInput, PredictorOutput, Technique } from '../http/index.js';
@@ -9,9 +10,22 @@ export interface LoadedSeverityModel {
   manifest: ModelManifest;
 }
 
-/** Maps a document to ATT&CK techniques (the attack module's model, once wired). */
+/** Maps a document to ATT&CK techniques (with their supporting sentences). */
 export interface TechniqueMapper {
   mapDocument(text: string): Technique[];
+}
+
+/** The attack module's model as a {@link TechniqueMapper}. */
+export function techniqueMapperOf(model: Pick<TechniqueModel, 'mapDocument'>): TechniqueMapper {
+  return {
+    mapDocument: (text) =>
+      model.mapDocument(text).techniques.map((t) => ({
+        id: t.id,
+        ...(t.name === undefined ? {} : { name: t.name }),
+        score: t.score,
+        sentences: t.sentences.map((s) => ({ text: s.text, start: s.start, end: s.end, score: s.score })),
+      })),
+  };
 }
 
 /** The real predictor, with a way to swap the model without failing requests in flight. */

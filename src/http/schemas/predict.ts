@@ -85,7 +85,25 @@ export const TechniqueSchema = Type.Object(
   {
     id: Type.String({ description: 'ATT&CK id, e.g. T1059.001.' }),
     name: Type.Optional(Type.String()),
-    score: Type.Number({ minimum: 0, maximum: 1 }),
+    score: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: 'The best score of its supporting sentences.',
+    }),
+    sentences: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            text: Type.String(),
+            start: Type.Integer({ minimum: 0 }),
+            end: Type.Integer({ minimum: 0 }),
+            score: Type.Number({ minimum: 0, maximum: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'The sentences that support it, with offsets in the normalised text.' },
+      ),
+    ),
   },
   { additionalProperties: true },
 );
