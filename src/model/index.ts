@@ -86,6 +86,7 @@ export { applyOverrides } from './train/overrides.js';
 export {
   calibrateOnValidation,
   type SeverityTrainResult,
+  TRAINING_REPORT_FILE,
   type TrainHooks,
   trainHashedSeverity,
 } from './train/train-hashed-severity.js';

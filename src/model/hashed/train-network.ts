@@ -85,9 +85,9 @@ export function trainNetwork(
   const keepH = 1 - opts.hiddenDropout;
 
   const adam = (
-    p: Float32Array | Float64Array,
-    m: Float32Array | Float64Array,
-    v: Float32Array | Float64Array,
+    p: Float32Array,
+    m: Float64Array,
+    v: Float64Array,
     i: number,
     g: number,
     lr: number,
@@ -206,22 +206,19 @@ export function trainNetwork(
         const decay1 = skipped > 0 ? B1 ** skipped : 1;
         const decay2 = skipped > 0 ? B2 ** skipped : 1;
         tRow[r] = step;
+        // Inlined Adam on Float32Array rows (the hot loop: a shared helper called with mixed array types deoptimises).
+        const step1 = lr / bc1;
+        const inv2 = 1 / bc2;
+        const l2 = opts.l2;
+        const emb = w.embedding;
         for (let j = 0; j < d; j++) {
           const i = row + j;
-          if (skipped > 0) {
-            mE[i] = (mE[i] as number) * decay1;
-            vE[i] = (vE[i] as number) * decay2;
-          }
-          adam(
-            w.embedding,
-            mE,
-            vE,
-            i,
-            v * (gZ[j] as number) + opts.l2 * (w.embedding[i] as number),
-            lr,
-            bc1,
-            bc2,
-          );
+          const g = v * (gZ[j] as number) + l2 * (emb[i] as number);
+          const mi = B1 * decay1 * (mE[i] as number) + (1 - B1) * g;
+          const vi = B2 * decay2 * (vE[i] as number) + (1 - B2) * g * g;
+          mE[i] = mi;
+          vE[i] = vi;
+          emb[i] = (emb[i] as number) - (step1 * mi) / (Math.sqrt(vi * inv2) + EPS);
         }
       }
     }

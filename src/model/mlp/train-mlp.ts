@@ -21,7 +21,7 @@ import { temper } from '../hashed/hashed-model.js';
 import { createRng, shuffleInPlace } from '../rng.js';
 import type { EpochInfo } from '../train/hashed-trainer.js';
 import { classWeights, inputOf } from '../train/hashed-trainer.js';
-import type { TrainHooks } from '../train/train-hashed-severity.js';
+import { TRAINING_REPORT_FILE, type TrainHooks } from '../train/train-hashed-severity.js';
 import { trainingDataHash } from '../train/training-data-hash.js';
 import { MLP_FAMILY } from './mlp-family.js';
 import { MlpSeverityModel } from './mlp-model.js';
@@ -203,10 +203,19 @@ export async function trainMlpSeverity(
       'validation.macroF1_5': validation.fiveClass.macroF1,
     },
     calibration: { method: 'temperature', temperature },
-    files: { model: TFJS_FILES.model, weights: TFJS_FILES.weights, features: FEATURES_FILE },
+    files: {
+      model: TFJS_FILES.model,
+      weights: TFJS_FILES.weights,
+      features: FEATURES_FILE,
+      report: TRAINING_REPORT_FILE,
+    },
     config: final.config,
   };
   validate(ManifestV1Schema, manifest, 'manifest to write', 'CS_ERR_INTERNAL');
+  await writeFile(
+    join(outDir, TRAINING_REPORT_FILE),
+    `${JSON.stringify({ corpus: corpus.report, settings: s, temperature, validation }, null, 1)}\n`,
+  );
   await writeFile(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return { manifest, temperature, validation };
 }

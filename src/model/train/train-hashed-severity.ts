@@ -12,6 +12,13 @@ import { flattenSettings, type HashedTrainSettings } from './hashed-settings.js'
 import { type EpochInfo, fitHashed, hashedModelOf, inputOf } from './hashed-trainer.js';
 import { trainingDataHash } from './training-data-hash.js';
 
+/**
+ * File of a model directory holding what the training run saw: corpus counts,
+ * skips, deduplication, labelling-function precision, validation figures,
+ * cross-validation. Read by the data-card script; not needed to predict.
+ */
+export const TRAINING_REPORT_FILE = 'training-report.json';
+
 /** Hooks for progress display. */
 export interface TrainHooks {
   /** A training phase starts (`fit on train`, `refit on train+validation`, `cross-validation`). */
@@ -152,13 +159,18 @@ export function trainHashedSeverity(
     hyperparameters: flattenSettings(settings),
     metrics,
     calibration: { method: 'temperature', temperature },
-    files: { weights: HASHED_WEIGHTS_FILE },
+    files: { weights: HASHED_WEIGHTS_FILE, report: TRAINING_REPORT_FILE },
     config: { ...finalFit.config, tensors: index },
   };
   const model = hashedModelOf(finalFit, temperature, { family: HASHED_FAMILY, version });
   return {
     manifest,
-    files: { [HASHED_WEIGHTS_FILE]: bytes },
+    files: {
+      [HASHED_WEIGHTS_FILE]: bytes,
+      [TRAINING_REPORT_FILE]: Buffer.from(
+        `${JSON.stringify({ corpus: report, settings, temperature, validation, crossValidation: crossValidation ?? null }, null, 1)}\n`,
+      ),
+    },
     model,
     temperature,
     validation,
