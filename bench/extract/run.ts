@@ -181,6 +181,9 @@ const throughput = Object.fromEntries(
       n,
       {
         medianMs: Math.round(ms),
+        // The fastest round is the one least disturbed by other jobs on a shared machine.
+        minMs: Math.round(Math.min(...times[n]!)),
+        maxMs: Math.round(Math.max(...times[n]!)),
         textsPerS: +(texts.length / (ms / 1000)).toFixed(1),
         mbPerS: +(bytes / 1e6 / (ms / 1000)).toFixed(2),
       },
@@ -195,11 +198,11 @@ console.log(
 );
 console.log(`warninglist index load: ${Math.round(warninglistLoadMs)} ms (${index.lists.length} lists)`);
 console.log(`rounds: ${rounds} timed (median reported) after 1 warm-up\n`);
-console.log('extractor                     median ms   texts/s    MB/s');
+console.log('extractor                     median ms   texts/s    MB/s   (fastest / slowest round ms)');
 for (const n of names) {
   const r = throughput[n]!;
   console.log(
-    `${n.padEnd(28)} ${String(r.medianMs).padStart(9)} ${String(r.textsPerS).padStart(9)} ${String(r.mbPerS).padStart(7)}`,
+    `${n.padEnd(28)} ${String(r.medianMs).padStart(9)} ${String(r.textsPerS).padStart(9)} ${String(r.mbPerS).padStart(7)}   (${r.minMs} / ${r.maxMs})`,
   );
 }
 console.log('\nunique values found (summed per report)   ours   ioc-extractor');
