@@ -5,16 +5,16 @@
  * ≥ 0.99 and cooking recipes above the 90th percentile of those CVE
  * descriptions. Exits 1 when a check fails; prints the figures as one JSON line.
  *
- * Usage: node --import tsx scripts/check-anomaly.ts [--model DIR] [--features FILE] [--data FILE]
+ * Usage: node --import tsx scripts/check-anomaly.ts [--model DIR] [--data FILE]
  * (run by .ci/data-checks/anomaly.sh)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadAnomalyModel } from '../src/anomaly/index.js';
+import { loadAnomalyFeatures, loadAnomalyModel } from '../src/anomaly/index.js';
 import { loadWarninglistIndex } from '../src/assets/index.js';
 import { extractIndicators } from '../src/extract/index.js';
-import { FEATURES_FILE, featurize, parseFeatureArtefacts } from '../src/features/index.js';
+import { featurize } from '../src/features/index.js';
 import { importCve5 } from '../src/ingest/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -22,20 +22,13 @@ const shared = process.env.SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data')
 const { values: args } = parseArgs({
   options: {
     model: { type: 'string', default: join(repoRoot, 'models', 'severity', 'anomaly') },
-    features: { type: 'string' },
     data: { type: 'string', default: join(shared, 'cve', 'vulnrichment-cve5.jsonl.gz') },
   },
 });
 const modelDir = resolve(args.model!);
 const model = await loadAnomalyModel(modelDir);
-// The artefacts the model was trained with: its own copy when it has one, else the severity model's.
-const featuresPath = resolve(
-  args.features ??
-    (existsSync(join(modelDir, FEATURES_FILE))
-      ? join(modelDir, FEATURES_FILE)
-      : join(modelDir, '..', FEATURES_FILE)),
-);
-const artefacts = parseFeatureArtefacts(readFileSync(featuresPath, 'utf8'), featuresPath);
+// The artefacts the model was trained with (its own copy or the severity model's, matched by SHA-256).
+const artefacts = await loadAnomalyFeatures(modelDir, model);
 const warninglists = await loadWarninglistIndex();
 const now = Date.parse('2025-01-01T00:00:00Z');
 const details = (doc: { text: string; source?: string; published?: string }, referenceTime = now) =>
@@ -91,7 +84,6 @@ const quantile = (xs: number[], q: number) => {
 const share = (xs: number[], t: number) => xs.filter((x) => x >= t).length / xs.length;
 const figures = {
   model: modelDir,
-  features: featuresPath,
   cveTexts: cve.length,
   cveMedian: quantile(cve, 0.5),
   cveP90: quantile(cve, 0.9),

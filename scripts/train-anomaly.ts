@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { saveAnomalyModel, trainAnomalyModel } from '../src/anomaly/index.js';
@@ -118,9 +118,12 @@ if (existsSync(featuresPath)) {
   artefacts = parseFeatureArtefacts(featuresText, featuresPath);
   featuresSource = relative(repoRoot, featuresPath);
   log(`using feature artefacts ${featuresSource}`);
+  // A copy fitted by an earlier run would no longer match this model.
+  await rm(join(out, FEATURES_FILE), { force: true });
 } else {
   log(`${featuresPath} does not exist: fitting feature artefacts on the training texts`);
   const corpus = rest.length >= 2000 ? rest : docs;
+  // The features module's defaults (20,000 terms): measured, halving the vocabulary weakens the coverage signal.
   artefacts = fitFeatureArtefacts(corpus, { seed });
   featuresText = serializeFeatureArtefacts(artefacts);
   await mkdir(out, { recursive: true });

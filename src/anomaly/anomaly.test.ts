@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,14 @@ import * as tf from '@tensorflow/tfjs';
 import { fixedClock, isAppError } from '../core/index.js';
 import {
   FEATURE_SPEC_VERSION,
+  FEATURES_FILE,
   type FeatureArtefacts,
   featurize,
   fitFeatureArtefacts,
+  serializeFeatureArtefacts,
 } from '../features/index.js';
 import { ANOMALY_FILES } from './format.js';
-import { loadAnomalyModel, saveAnomalyModel } from './persist.js';
+import { loadAnomalyFeatures, loadAnomalyModel, saveAnomalyModel } from './persist.js';
 import { levelOf } from './quantiles.js';
 import { fitStandardiser, standardise } from './standardiser.js';
 import { type TrainedAnomaly, trainAnomalyModel } from './train.js';
@@ -150,6 +153,35 @@ test('a saved model loads and scores exactly as the trained one', async () => {
   const modelJson = JSON.parse(await readFile(join(dir, ANOMALY_FILES.model), 'utf8'));
   assert.equal(modelJson.format, 'layers-model');
   assert.deepEqual(modelJson.weightsManifest[0].paths, [ANOMALY_FILES.weights]);
+});
+
+test('the feature artefacts are found by the hash the manifest records', async () => {
+  const text = serializeFeatureArtefacts(artefacts);
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  const own = await mkdtemp(join(tmpdir(), 'anomaly-features-'));
+  try {
+    const modelDir = join(own, 'anomaly');
+    await saveAnomalyModel(modelDir, {
+      ...trained,
+      manifest: { ...trained.manifest, features: { sha256, source: 't' } },
+    });
+    const loaded = await loadAnomalyModel(modelDir);
+    await assert.rejects(loadAnomalyFeatures(modelDir, loaded), (e: unknown) =>
+      isAppError(e, 'CS_ERR_MODEL_INCOMPATIBLE'),
+    );
+    // The severity model's file one level up, as in models/severity/features.json.
+    await writeFile(join(own, FEATURES_FILE), text);
+    const found = await loadAnomalyFeatures(modelDir, loaded);
+    assert.deepEqual(found.vocabulary, artefacts.vocabulary);
+    // A different file beside the model does not shadow the matching one.
+    await writeFile(join(modelDir, FEATURES_FILE), '{}');
+    assert.equal(
+      (await loadAnomalyFeatures(modelDir, loaded)).vocabulary.length,
+      artefacts.vocabulary.length,
+    );
+  } finally {
+    await rm(own, { recursive: true, force: true });
+  }
 });
 
 test('bad vectors, files and manifests are refused with stable codes', async () => {

@@ -9,7 +9,7 @@ export type { AnomalyBackground } from './anomaly-model.js';
 export { type AnomalyDetails, AnomalyModel } from './anomaly-model.js';
 export type { AnomalyManifestV1 } from './format.js';
 export { ANOMALY_FILES, AnomalyManifestV1Schema } from './format.js';
-export { loadAnomalyModel, saveAnomalyModel } from './persist.js';
+export { loadAnomalyFeatures, loadAnomalyModel, saveAnomalyModel } from './persist.js';
 export { levelOf, quantileTable } from './quantiles.js';
 export { tfWasm } from './tf-backend.js';
 export type { AnomalyTrainingInfo, AnomalyTrainOptions, TrainedAnomaly } from './train.js';

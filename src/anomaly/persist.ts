@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { AppError, validate } from '../core/index.js';
-import { FEATURE_SPEC_VERSION } from '../features/index.js';
+import {
+  FEATURE_SPEC_VERSION,
+  FEATURES_FILE,
+  type FeatureArtefacts,
+  parseFeatureArtefacts,
+} from '../features/index.js';
 import { AnomalyModel } from './anomaly-model.js';
 import { ANOMALY_FILES, type AnomalyManifestV1, AnomalyManifestV1Schema } from './format.js';
 import { tfWasm } from './tf-backend.js';
@@ -172,4 +178,34 @@ export async function loadAnomalyModel(dir: string): Promise<AnomalyModel> {
   } finally {
     network.dispose();
   }
+}
+
+/**
+ * The feature artefacts the anomaly model in `dir` was trained with: its own
+ * `features.json` or the severity model's one level up
+ * (`models/severity/features.json`), whichever has the SHA-256 the manifest
+ * records. Featurize with these, or the score compares unlike vectors.
+ *
+ * Errors: CS_ERR_MODEL_INCOMPATIBLE when neither file matches (the severity
+ * model's artefacts changed: retrain with `npm run train:anomaly`);
+ * CS_ERR_ARTEFACT_INVALID when the matching file is malformed.
+ */
+export async function loadAnomalyFeatures(dir: string, model: AnomalyModel): Promise<FeatureArtefacts> {
+  const candidates = [join(dir, FEATURES_FILE), join(dir, '..', FEATURES_FILE)];
+  for (const path of candidates) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      continue;
+    }
+    if (createHash('sha256').update(text).digest('hex') === model.manifest.features.sha256) {
+      return parseFeatureArtefacts(text, path);
+    }
+  }
+  throw new AppError(
+    'CS_ERR_MODEL_INCOMPATIBLE',
+    `No features.json matching the anomaly model's (SHA-256 ${model.manifest.features.sha256.slice(0, 12)}…, from ${model.manifest.features.source}) in ${candidates.join(' or ')}; retrain it (npm run train:anomaly)`,
+    { details: { candidates, sha256: model.manifest.features.sha256 } },
+  );
 }
