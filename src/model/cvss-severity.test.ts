@@ -50,10 +50,12 @@ test('random metric distributions give a distribution equal to brute-force enume
       return;
     }
     const name = CVSS_METRIC_NAMES[i] as (typeof CVSS_METRIC_NAMES)[number];
-    (CVSS_METRICS[name] as readonly string[]).forEach((v, k) =>
-      rec(i + 1, [...chosen, v], weight * (probs[i]?.[k] as number)),
-    );
+    (CVSS_METRICS[name] as readonly string[]).forEach((v, k) => {
+      rec(i + 1, [...chosen, v], weight * (probs[i]?.[k] as number));
+    });
   };
   rec(0, [], 1);
-  brute.forEach((b, c) => assert.ok(Math.abs(b - (p[c] as number)) < 1e-9));
+  brute.forEach((b, c) => {
+    assert.ok(Math.abs(b - (p[c] as number)) < 1e-9);
+  });
 });

@@ -50,7 +50,9 @@ test('a saved model loads and predicts exactly as the trained one', async () => 
       const q = r.model.predict(input);
       assert.equal(p.probabilities.length, 5);
       assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-9);
-      p.probabilities.forEach((v, c) => assert.ok(Math.abs(v - (q.probabilities[c] as number)) < 1e-6));
+      p.probabilities.forEach((v, c) => {
+        assert.ok(Math.abs(v - (q.probabilities[c] as number)) < 1e-6);
+      });
       assert.equal(p.confidence, Math.max(...p.probabilities));
     });
     assert.equal(model.predict(inputs[0] as (typeof inputs)[0]).severity, 'critical');

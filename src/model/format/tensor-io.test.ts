@@ -19,9 +19,13 @@ test('tensors encode and decode in every precision', () => {
   ]);
   const [a, b, c, z] = index.map((e) => decodeTensor(bytes, e, 'test'));
   assert.deepEqual(a, values);
-  b?.forEach((v, i) => assert.ok(Math.abs(v - (values[i] as number)) < 1e-3));
+  b?.forEach((v, i) => {
+    assert.ok(Math.abs(v - (values[i] as number)) < 1e-3);
+  });
   // int8 per row: error at most half a step (max |row| / 127 / 2).
-  c?.forEach((v, i) => assert.ok(Math.abs(v - (values[i] as number)) <= 6 / 7 / 127 / 2 + 1e-7));
+  c?.forEach((v, i) => {
+    assert.ok(Math.abs(v - (values[i] as number)) <= 6 / 7 / 127 / 2 + 1e-7);
+  });
   assert.deepEqual(z, new Float32Array(4));
   for (const e of index) assert.equal(e.offset % 4, 0);
 });

@@ -49,7 +49,9 @@ export class MlpSeverityModel implements SeverityModel {
     if (docs.length === 0) return [];
     const dim = this.config.standardize.mean.length;
     const flat = new Float32Array(docs.length * dim);
-    docs.forEach((d, i) => flat.set(this.vector(d), i * dim));
+    docs.forEach((d, i) => {
+      flat.set(this.vector(d), i * dim);
+    });
     const probs = this.tf.tidy(() => {
       const out = this.network.predict(this.tf.tensor2d(flat, [docs.length, dim])) as Tensor;
       return out.dataSync() as Float32Array;

@@ -79,7 +79,11 @@ export function fitHashed(
     const x: SparseVector = hashedFeatures(hide ? { text: d.text } : inputOf(d), s.features);
     const targets = new Int32Array(shape.heads.length).fill(-1);
     targets[0] = labels[i] as number;
-    if (s.cvssHeads && d.cvss?.metrics) metricIndices(d.cvss.metrics).forEach((v, m) => (targets[m + 1] = v));
+    if (s.cvssHeads && d.cvss?.metrics) {
+      metricIndices(d.cvss.metrics).forEach((v, m) => {
+        targets[m + 1] = v;
+      });
+    }
     return { x, targets, weight: cw[labels[i] as number] as number };
   });
   const monitorX = hooks.monitor?.map((d) => hashedFeatures(inputOf(d), s.features));
