@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -67,14 +67,22 @@ test('CVE JSON lines compressed with gzip read the same as plain', async () => {
 });
 
 test('a CVE list directory tree is walked in sorted order; other files are ignored, broken ones skipped', async () => {
-  const skipped: SkippedRecord[] = [];
-  const docs = await collect(importCve5(join(FIX, 'cve-tree'), { onSkip: (s) => skipped.push(s) }));
-  assert.deepEqual(
-    docs.map((d) => d.id),
-    ['CVE-2023-5001', 'CVE-2024-1001', 'CVE-2024-1002'],
-  );
-  assert.equal(skipped.length, 1);
-  assert.match(skipped[0]?.where ?? '', /CVE-2024-1009\.json$/);
+  const dir = await mkdtemp(join(tmpdir(), 'cs-tree-'));
+  try {
+    await cp(join(FIX, 'cve-tree'), dir, { recursive: true });
+    // A truncated record (written here: a broken .json file in the repository would trip the linter).
+    await writeFile(join(dir, 'cves', '2024', '1xxx', 'CVE-2024-1009.json'), '{"truncated": ');
+    const skipped: SkippedRecord[] = [];
+    const docs = await collect(importCve5(dir, { onSkip: (s) => skipped.push(s) }));
+    assert.deepEqual(
+      docs.map((d) => d.id),
+      ['CVE-2023-5001', 'CVE-2024-1001', 'CVE-2024-1002'],
+    );
+    assert.equal(skipped.length, 1);
+    assert.match(skipped[0]?.where ?? '', /CVE-2024-1009\.json$/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a single pretty-printed record file is one document', async () => {
