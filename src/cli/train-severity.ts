@@ -143,7 +143,7 @@ export const trainSeverityTask = {
       summary = {
         family: result.manifest.family,
         version: result.manifest.version,
-        temperature: result.temperature,
+        calibration: result.calibration,
         validation: result.manifest.metrics,
         crossValidation: result.crossValidation ?? null,
       };
@@ -159,7 +159,7 @@ export const trainSeverityTask = {
       summary = {
         family: result.manifest.family,
         version: result.manifest.version,
-        temperature: result.temperature,
+        calibration: result.calibration,
         validation: result.manifest.metrics,
       };
     }

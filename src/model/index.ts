@@ -1,3 +1,11 @@
+export {
+  applyCalibration,
+  type Calibration,
+  calibrationOf,
+  fitCalibration,
+  fourClassObjective,
+  IDENTITY_CALIBRATION,
+} from './calibrate.js';
 export { CVSS_HEAD_SIZES, metricIndices, severityFromMetricProbs } from './cvss-severity.js';
 export { type DedupReport, dedupSplit, duplicateKey } from './data/dedup.js';
 export {
@@ -19,6 +27,7 @@ export {
 export {
   type CalibrationReport,
   calibrationReport,
+  fitClassOffsets,
   fitTemperature,
   nllAt,
   type ReliabilityBin,
@@ -42,7 +51,7 @@ export {
 export { type ManifestV1, ManifestV1Schema } from './format/manifest-v1.js';
 export { readModelFile, writeModelDir } from './format/model-dir.js';
 export { HASHED_FAMILY, hashedFamily } from './hashed/hashed-family.js';
-export { combineHeads, HashedSeverityModel, temper, toPrediction } from './hashed/hashed-model.js';
+export { combineHeads, HashedSeverityModel, toPrediction } from './hashed/hashed-model.js';
 export { HASHED_FEATURES_VERSION, hashedFeatures, type SparseVector } from './hashed/text-features.js';
 export { checkCompatible, loadSeverityModel } from './load-severity-model.js';
 export { MLP_FAMILY, mlpFamily } from './mlp/mlp-family.js';
@@ -84,10 +93,11 @@ export {
 } from './train/hashed-trainer.js';
 export { applyOverrides } from './train/overrides.js';
 export {
-  calibrateOnValidation,
+  calibratedFigures,
   type SeverityTrainResult,
   TRAINING_REPORT_FILE,
   type TrainHooks,
   trainHashedSeverity,
+  validationRaw,
 } from './train/train-hashed-severity.js';
 export { trainingDataHash } from './train/training-data-hash.js';

@@ -111,3 +111,58 @@ export function calibrationReport(
   }
   return { ece, bins: table };
 }
+
+/**
+ * Per-class offsets added to log-probabilities before the argmax, chosen on
+ * held-out data to maximise `objective(truth, predictions)` (for example the
+ * mean of accuracy and macro-F1), by coordinate ascent over a grid in
+ * [-range, range] with the given step. The first class with the largest
+ * count keeps offset 0 (offsets are defined up to a constant). Returns zeros
+ * when nothing improves the objective.
+ */
+export function fitClassOffsets(
+  logits: readonly ArrayLike<number>[],
+  truth: ArrayLike<number>,
+  classes: number,
+  objective: (truth: ArrayLike<number>, pred: number[]) => number,
+  options: { range?: number; step?: number; rounds?: number; frozen?: readonly number[] } = {},
+): number[] {
+  const range = options.range ?? 1.5;
+  const step = options.step ?? 0.1;
+  const offsets = new Array<number>(classes).fill(0);
+  const frozen = new Set(options.frozen ?? []);
+  const predict = (off: readonly number[]) =>
+    logits.map((l) => {
+      let best = 0;
+      let bestV = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < classes; c++) {
+        const v = (l[c] as number) + (off[c] as number);
+        if (v > bestV) {
+          bestV = v;
+          best = c;
+        }
+      }
+      return best;
+    });
+  let best = objective(truth, predict(offsets));
+  for (let round = 0; round < (options.rounds ?? 3); round++) {
+    let improved = false;
+    for (let c = 0; c < classes; c++) {
+      if (frozen.has(c)) continue;
+      const keep = offsets[c] as number;
+      let bestValue = keep;
+      for (let v = -range; v <= range + 1e-9; v += step) {
+        offsets[c] = Math.round(v * 1000) / 1000;
+        const score = objective(truth, predict(offsets));
+        if (score > best + 1e-9) {
+          best = score;
+          bestValue = offsets[c] as number;
+          improved = true;
+        }
+      }
+      offsets[c] = bestValue;
+    }
+    if (!improved) break;
+  }
+  return offsets;
+}

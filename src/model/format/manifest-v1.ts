@@ -45,7 +45,15 @@ export const ManifestV1Schema = Type.Object(
     /** Probability calibration applied to the raw scores. */
     calibration: Type.Union([
       Type.Object({ method: Type.Literal('none') }),
-      Type.Object({ method: Type.Literal('temperature'), temperature: Type.Number({ exclusiveMinimum: 0 }) }),
+      Type.Object({
+        method: Type.Literal('temperature'),
+        /** Divides the log-probabilities (after the offsets). */
+        temperature: Type.Number({ exclusiveMinimum: 0 }),
+        /** Per-class offsets added to the log-probabilities first (decision tuning on validation); absent: zeros. */
+        classOffsets: Type.Optional(
+          Type.Array(Type.Number({ minimum: -20, maximum: 20 }), { minItems: 2, maxItems: 16 }),
+        ),
+      }),
     ]),
     /** Files of the model directory by role (`weights`, `model`, `features`, ...), relative paths. */
     files: Type.Record(

@@ -1,4 +1,5 @@
 import { AppError, validate } from '../../core/index.js';
+import { calibrationOf } from '../calibrate.js';
 import type { SeverityFamilyLoader } from '../family.js';
 import { type HashedConfigV1, HashedConfigV1Schema } from '../format/hashed-v1.js';
 import type { ModelManifest } from '../format/manifest.js';
@@ -72,8 +73,7 @@ export async function loadHashedModel(dir: string, manifest: ModelManifest): Pro
     dense: net.hidden ? tensor('dense', [net.dim, o]) : new Float32Array(0),
     denseBias: net.hidden ? tensor('denseBias', [o]) : new Float32Array(0),
   };
-  const temperature = manifest.calibration.method === 'temperature' ? manifest.calibration.temperature : 1;
-  return new HashedSeverityModel(config, weights, temperature, {
+  return new HashedSeverityModel(config, weights, calibrationOf(manifest), {
     family: manifest.family,
     version: manifest.version,
   });

@@ -1,12 +1,10 @@
 import { SEVERITY_CLASSES } from '../../ingest/index.js';
+import { applyCalibration, type Calibration } from '../calibrate.js';
 import { severityFromMetricProbs } from '../cvss-severity.js';
 import type { HashedConfigV1 } from '../format/hashed-v1.js';
 import type { SeverityInput, SeverityModel, SeverityModelRef, SeverityPrediction } from '../severity.js';
 import { forward, type NetworkShape, type NetworkWeights, outputWidth, softmaxSlice } from './network.js';
 import { hashedFeatures, type SparseVector } from './text-features.js';
-
-/** Smallest probability fed to the log before tempering (keeps log finite). */
-const MIN_P = 1e-9;
 
 /**
  * Turns head outputs into the uncalibrated five-class distribution according
@@ -37,16 +35,6 @@ export function combineHeads(
   return out;
 }
 
-/** Applies temperature `t` to a probability vector: softmax(log p / t). */
-export function temper(p: Float64Array, t: number): number[] {
-  if (t === 1) return Array.from(p);
-  const logs = Array.from(p, (v) => Math.log(Math.max(v, MIN_P)) / t);
-  const max = Math.max(...logs);
-  const e = logs.map((l) => Math.exp(l - max));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
-
 /** Builds the public prediction from calibrated probabilities. */
 export function toPrediction(probabilities: number[], ref: SeverityModelRef): SeverityPrediction {
   let best = 0;
@@ -71,7 +59,7 @@ export class HashedSeverityModel implements SeverityModel {
   constructor(
     private readonly config: HashedConfigV1,
     private readonly weights: NetworkWeights,
-    private readonly temperature: number,
+    private readonly calibration: Calibration,
     ref: SeverityModelRef,
   ) {
     this.ref = Object.freeze({ ...ref });
@@ -95,7 +83,7 @@ export class HashedSeverityModel implements SeverityModel {
     const x = hashedFeatures(doc, this.config.features);
     forward(this.shape, this.weights, x, this.scratch, this.logits);
     combineHeads(this.logits, this.shape, this.config.output, this.raw);
-    return toPrediction(temper(this.raw, this.temperature), this.ref);
+    return toPrediction(applyCalibration(this.raw, this.calibration), this.ref);
   }
 
   predictBatch(docs: readonly SeverityInput[]): SeverityPrediction[] {

@@ -1,5 +1,6 @@
 import { validate } from '../../core/index.js';
 import { FEATURE_SPEC_VERSION, parseFeatureArtefacts } from '../../features/index.js';
+import { calibrationOf } from '../calibrate.js';
 import type { SeverityFamilyLoader } from '../family.js';
 import type { ModelManifest } from '../format/manifest.js';
 import { MlpConfigV1Schema } from '../format/mlp-v1.js';
@@ -23,8 +24,7 @@ export async function loadMlpModel(dir: string, manifest: ModelManifest): Promis
   const artefacts = parseFeatureArtefacts(features, `${dir}/features.json`);
   const tf = await tfjs();
   const network = await loadLayersModelFromDir(dir);
-  const temperature = manifest.calibration.method === 'temperature' ? manifest.calibration.temperature : 1;
-  return new MlpSeverityModel(tf, network, artefacts, config, temperature, {
+  return new MlpSeverityModel(tf, network, artefacts, config, calibrationOf(manifest), {
     family: manifest.family,
     version: manifest.version,
   });

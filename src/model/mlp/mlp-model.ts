@@ -1,7 +1,8 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { type FeatureArtefacts, featurize } from '../../features/index.js';
+import { applyCalibration, type Calibration } from '../calibrate.js';
 import type { MlpConfigV1 } from '../format/mlp-v1.js';
-import { temper, toPrediction } from '../hashed/hashed-model.js';
+import { toPrediction } from '../hashed/hashed-model.js';
 import type { SeverityInput, SeverityModel, SeverityModelRef, SeverityPrediction } from '../severity.js';
 import type { tfjs } from './tfjs-runtime.js';
 
@@ -21,7 +22,7 @@ export class MlpSeverityModel implements SeverityModel {
     private readonly network: LayersModel,
     private readonly artefacts: FeatureArtefacts,
     private readonly config: MlpConfigV1,
-    private readonly temperature: number,
+    private readonly calibration: Calibration,
     ref: SeverityModelRef,
   ) {
     this.ref = Object.freeze({ ...ref });
@@ -64,7 +65,7 @@ export class MlpSeverityModel implements SeverityModel {
   }
 
   predictBatch(docs: readonly SeverityInput[]): SeverityPrediction[] {
-    return this.rawBatch(docs).map((p) => toPrediction(temper(p, this.temperature), this.ref));
+    return this.rawBatch(docs).map((p) => toPrediction(applyCalibration(p, this.calibration), this.ref));
   }
 
   dispose(): void {

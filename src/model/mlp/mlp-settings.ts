@@ -10,6 +10,8 @@ export const MlpTrainSettingsSchema = Type.Object(
     classWeightPower: Type.Number({ minimum: 0, maximum: 1 }),
     /** Largest TF-IDF vocabulary of the feature artefacts (LSA input). */
     maxVocabulary: Type.Integer({ minimum: 100, maximum: 200000 }),
+    /** Tune per-class decision offsets on validation before the temperature (as the hashed family). */
+    tuneOffsets: Type.Boolean(),
     /** Refit artefacts and network on train + validation after calibration. */
     refitOnValidation: Type.Boolean(),
     seed: Type.Integer(),
@@ -27,6 +29,7 @@ export const DEFAULT_MLP_SETTINGS: Readonly<MlpTrainSettings> = Object.freeze({
   learningRate: 0.001,
   classWeightPower: 0,
   maxVocabulary: 20000,
+  tuneOffsets: false,
   refitOnValidation: true,
   seed: 42,
 });

@@ -11,17 +11,16 @@ import {
   serializeFeatureArtefacts,
 } from '../../features/index.js';
 import { type LabelledDoc, SEVERITY_CLASSES } from '../../ingest/index.js';
+import { type Calibration, fitCalibration, IDENTITY_CALIBRATION } from '../calibrate.js';
 import type { SeverityCorpus } from '../data/severity-corpus.js';
-import { fitTemperature } from '../eval/calibration.js';
 import { evaluateSeverity, type SeverityEvaluation } from '../eval/evaluate.js';
 import { CURRENT_MANIFEST_FORMAT, MANIFEST_FILE, type ModelManifest } from '../format/manifest.js';
 import { ManifestV1Schema } from '../format/manifest-v1.js';
 import type { MlpConfigV1 } from '../format/mlp-v1.js';
-import { temper } from '../hashed/hashed-model.js';
 import { createRng, shuffleInPlace } from '../rng.js';
 import type { EpochInfo } from '../train/hashed-trainer.js';
 import { classWeights, inputOf } from '../train/hashed-trainer.js';
-import { TRAINING_REPORT_FILE, type TrainHooks } from '../train/train-hashed-severity.js';
+import { calibratedFigures, TRAINING_REPORT_FILE, type TrainHooks } from '../train/train-hashed-severity.js';
 import { trainingDataHash } from '../train/training-data-hash.js';
 import { MLP_FAMILY } from './mlp-family.js';
 import { MlpSeverityModel } from './mlp-model.js';
@@ -55,7 +54,7 @@ async function fitMlp(
     referenceTime: 'published',
     fallbackReferenceTime: FALLBACK_REFERENCE,
   };
-  const probe = new MlpSeverityModel(tf, tf.sequential(), artefacts, provisional, 1, {
+  const probe = new MlpSeverityModel(tf, tf.sequential(), artefacts, provisional, IDENTITY_CALIBRATION, {
     family: MLP_FAMILY,
     version: '-',
   });
@@ -90,7 +89,10 @@ async function fitMlp(
   network.compile({ optimizer: tf.train.adam(s.learningRate), loss: 'categoricalCrossentropy' });
   const rng = createRng(s.seed);
   const order = labels.map((_, i) => i);
-  const model = new MlpSeverityModel(tf, network, artefacts, config, 1, { family: MLP_FAMILY, version: '-' });
+  const model = new MlpSeverityModel(tf, network, artefacts, config, IDENTITY_CALIBRATION, {
+    family: MLP_FAMILY,
+    version: '-',
+  });
   hooks.onPhase?.(phase, s.epochs);
   for (let epoch = 1; epoch <= s.epochs; epoch++) {
     // Our own seeded shuffle: TF.js's shuffle uses Math.random.
@@ -132,8 +134,8 @@ async function fitMlp(
 /** Result of training the baseline. */
 export interface MlpTrainResult {
   manifest: ModelManifest;
-  temperature: number;
-  validation: { fourClass: SeverityEvaluation; fiveClass: SeverityEvaluation };
+  calibration: Calibration;
+  validation: { fourClass: SeverityEvaluation; fiveClass: SeverityEvaluation; uncalibratedEce4: number };
 }
 
 /**
@@ -151,21 +153,21 @@ export async function trainMlpSeverity(
   const tf = await tfjs();
   const hooks = options.hooks ?? {};
   const first = await fitMlp(corpus.train, s, 'MLP fit on train', hooks, corpus.validation);
-  const firstModel = new MlpSeverityModel(tf, first.network, first.artefacts, first.config, 1, {
-    family: MLP_FAMILY,
-    version: '-',
-  });
+  const firstModel = new MlpSeverityModel(
+    tf,
+    first.network,
+    first.artefacts,
+    first.config,
+    IDENTITY_CALIBRATION,
+    {
+      family: MLP_FAMILY,
+      version: '-',
+    },
+  );
   const raw = firstModel.rawBatch(corpus.validation.map(inputOf));
   const truth = corpus.validation.map((d) => d.label ?? 'medium');
-  const temperature = fitTemperature(
-    raw.map((p) => Array.from(p, (v) => Math.log(Math.max(v, 1e-9)))),
-    truth.map((t) => SEVERITY_CLASSES.indexOf(t)),
-  );
-  const calibrated = raw.map((p) => temper(p, temperature));
-  const validation = {
-    fourClass: evaluateSeverity(truth, calibrated, { classes: 4 }),
-    fiveClass: evaluateSeverity(truth, calibrated, { classes: 5 }),
-  };
+  const calibration = fitCalibration(raw, truth, { tuneOffsets: s.tuneOffsets });
+  const validation = calibratedFigures(raw, truth, calibration);
   let final = first;
   let trainDocs: readonly LabelledDoc[] = corpus.train;
   if (s.refitOnValidation) {
@@ -202,7 +204,11 @@ export async function trainMlpSeverity(
       'validation.accuracy5': validation.fiveClass.accuracy,
       'validation.macroF1_5': validation.fiveClass.macroF1,
     },
-    calibration: { method: 'temperature', temperature },
+    calibration: {
+      method: 'temperature',
+      temperature: calibration.temperature,
+      ...(s.tuneOffsets ? { classOffsets: [...calibration.offsets] } : {}),
+    },
     files: {
       model: TFJS_FILES.model,
       weights: TFJS_FILES.weights,
@@ -214,8 +220,8 @@ export async function trainMlpSeverity(
   validate(ManifestV1Schema, manifest, 'manifest to write', 'CS_ERR_INTERNAL');
   await writeFile(
     join(outDir, TRAINING_REPORT_FILE),
-    `${JSON.stringify({ corpus: corpus.report, settings: s, temperature, validation }, null, 1)}\n`,
+    `${JSON.stringify({ corpus: corpus.report, settings: s, calibration, validation }, null, 1)}\n`,
   );
   await writeFile(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { manifest, temperature, validation };
+  return { manifest, calibration, validation };
 }

@@ -1,4 +1,5 @@
 import { type LabelledDoc, SEVERITY_CLASSES } from '../../ingest/index.js';
+import { IDENTITY_CALIBRATION } from '../calibrate.js';
 import { evaluateSeverity } from '../eval/evaluate.js';
 import { createRng, shuffleInPlace } from '../rng.js';
 import type { HashedTrainSettings } from './hashed-settings.js';
@@ -52,7 +53,7 @@ export function crossValidateHashed(
     const train = [...scored.filter((_, i) => !held.has(i)), ...weak];
     const test = scored.filter((_, i) => held.has(i));
     const fit = fitHashed(train, settings);
-    const model = hashedModelOf(fit, 1, { family: 'cv', version: String(f) });
+    const model = hashedModelOf(fit, IDENTITY_CALIBRATION, { family: 'cv', version: String(f) });
     const ev = evaluateSeverity(
       test.map((d) => d.label ?? 'medium'),
       test.map((d) => model.rawProbabilities(inputOf(d))),

@@ -34,6 +34,7 @@ export const DEFAULT_HASHED_SETTINGS: Readonly<HashedTrainSettings> = Object.fre
   classWeightPower: 0,
   sourceDropout: 0.2,
   precision: 'int8-rows',
+  tuneOffsets: false,
   refitOnValidation: true,
   seed: 42,
 }) as Readonly<HashedTrainSettings>;

@@ -1,4 +1,5 @@
 import { type LabelledDoc, SEVERITY_CLASSES } from '../../ingest/index.js';
+import { type Calibration, IDENTITY_CALIBRATION } from '../calibrate.js';
 import { CVSS_HEAD_SIZES, metricIndices } from '../cvss-severity.js';
 import type { HashedConfigV1 } from '../format/hashed-v1.js';
 import { HashedSeverityModel } from '../hashed/hashed-model.js';
@@ -102,7 +103,7 @@ export function fitHashed(
       if (!hooks.onEpoch) return;
       let monitor: EpochInfo['monitor'];
       if (monitorX && monitorY) {
-        const m = new HashedSeverityModel({ ...config, tensors: [] }, w, 1, {
+        const m = new HashedSeverityModel({ ...config, tensors: [] }, w, IDENTITY_CALIBRATION, {
           family: 'monitor',
           version: '-',
         });
@@ -150,7 +151,11 @@ function quickFourClass(
   };
 }
 
-/** Wraps a fit as a runtime model with a temperature. */
-export function hashedModelOf(fit: HashedFit, temperature: number, ref: { family: string; version: string }) {
-  return new HashedSeverityModel({ ...fit.config, tensors: [] }, fit.weights, temperature, ref);
+/** Wraps a fit as a runtime model with a calibration. */
+export function hashedModelOf(
+  fit: HashedFit,
+  calibration: Calibration,
+  ref: { family: string; version: string },
+) {
+  return new HashedSeverityModel({ ...fit.config, tensors: [] }, fit.weights, calibration, ref);
 }

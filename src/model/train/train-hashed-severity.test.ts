@@ -24,7 +24,7 @@ test('a tiny training run learns a separable fixture (fixed seed, tolerance)', (
   );
   assert.ok(ev.n >= 40);
   assert.ok(ev.accuracy >= 0.95, `test accuracy ${ev.accuracy}`);
-  assert.ok(r.temperature > 0);
+  assert.ok(r.calibration.temperature > 0);
   assert.equal(r.manifest.family, 'hashed-ngram');
   assert.equal(r.manifest.createdAt, '2024-10-01T00:00:00.000Z');
   assert.ok((r.manifest.metrics['validation.accuracy4'] as number) >= 0.9);

@@ -1,12 +1,13 @@
 import type { Clock } from '../../core/index.js';
 import { type LabelledDoc, SEVERITY_CLASSES, type SeverityClass } from '../../ingest/index.js';
+import { applyCalibration, type Calibration, fitCalibration, IDENTITY_CALIBRATION } from '../calibrate.js';
 import type { CorpusReport, SeverityCorpus } from '../data/severity-corpus.js';
-import { fitTemperature } from '../eval/calibration.js';
 import { evaluateSeverity, type SeverityEvaluation } from '../eval/evaluate.js';
 import { CURRENT_MANIFEST_FORMAT, type ModelManifest } from '../format/manifest.js';
 import { encodeHashedWeights, HASHED_FAMILY, HASHED_WEIGHTS_FILE } from '../hashed/hashed-family.js';
 import type { HashedSeverityModel } from '../hashed/hashed-model.js';
 import { HASHED_FEATURES_VERSION } from '../hashed/text-features.js';
+import type { SeverityInput } from '../severity.js';
 import { type CrossValidation, crossValidateHashed } from './cross-validate.js';
 import { flattenSettings, type HashedTrainSettings } from './hashed-settings.js';
 import { type EpochInfo, fitHashed, hashedModelOf, inputOf } from './hashed-trainer.js';
@@ -33,33 +34,35 @@ export interface SeverityTrainResult {
   files: Record<string, Buffer>;
   /** The final model, ready to predict. */
   model: HashedSeverityModel;
-  temperature: number;
+  calibration: Calibration;
   /** Figures of the train-only fit on validation, calibrated. */
   validation: { fourClass: SeverityEvaluation; fiveClass: SeverityEvaluation; uncalibratedEce4: number };
   crossValidation?: CrossValidation;
 }
 
-/** Calibrated validation figures of a model fitted on train, plus the fitted temperature. */
-export function calibrateOnValidation(
-  model: HashedSeverityModel,
+/** Raw validation probabilities of a model and the truth, for calibration. */
+export function validationRaw(
+  model: { rawProbabilities(doc: SeverityInput): Float64Array },
   validation: readonly LabelledDoc[],
-): { temperature: number; raw: Float64Array[]; truth: SeverityClass[] } {
-  const raw = validation.map((d) => model.rawProbabilities(inputOf(d)));
-  const truth = validation.map((d) => d.label ?? 'medium');
-  const logits = raw.map((p) => Array.from(p, (v) => Math.log(Math.max(v, 1e-9))));
-  const temperature = fitTemperature(
-    logits,
-    truth.map((t) => SEVERITY_CLASSES.indexOf(t)),
-  );
-  return { temperature, raw, truth };
+): { raw: Float64Array[]; truth: SeverityClass[] } {
+  return {
+    raw: validation.map((d) => model.rawProbabilities(inputOf(d))),
+    truth: validation.map((d) => d.label ?? 'medium'),
+  };
 }
 
-function temperProbs(p: Float64Array, t: number): number[] {
-  const l = Array.from(p, (v) => Math.log(Math.max(v, 1e-9)) / t);
-  const m = Math.max(...l);
-  const e = l.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
+/** Calibrated 4- and 5-class figures of raw probabilities. */
+export function calibratedFigures(
+  raw: readonly Float64Array[],
+  truth: readonly SeverityClass[],
+  calibration: Calibration,
+) {
+  const calibrated = raw.map((p) => applyCalibration(p, calibration));
+  return {
+    fourClass: evaluateSeverity(truth, calibrated, { classes: 4 }),
+    fiveClass: evaluateSeverity(truth, calibrated, { classes: 5 }),
+    uncalibratedEce4: evaluateSeverity(truth, raw, { classes: 4 }).ece,
+  };
 }
 
 /**
@@ -80,14 +83,13 @@ export function trainHashedSeverity(
     monitor: corpus.validation,
     onEpoch: (info) => hooks.onEpoch?.('fit on train', info),
   });
-  const firstModel = hashedModelOf(first, 1, { family: HASHED_FAMILY, version: 'train-only' });
-  const { temperature, raw, truth } = calibrateOnValidation(firstModel, corpus.validation);
-  const calibrated = raw.map((p) => temperProbs(p, temperature));
-  const validation = {
-    fourClass: evaluateSeverity(truth, calibrated, { classes: 4 }),
-    fiveClass: evaluateSeverity(truth, calibrated, { classes: 5 }),
-    uncalibratedEce4: evaluateSeverity(truth, raw, { classes: 4 }).ece,
-  };
+  const firstModel = hashedModelOf(first, IDENTITY_CALIBRATION, {
+    family: HASHED_FAMILY,
+    version: 'train-only',
+  });
+  const { raw, truth } = validationRaw(firstModel, corpus.validation);
+  const calibration = fitCalibration(raw, truth, { tuneOffsets: settings.tuneOffsets });
+  const validation = calibratedFigures(raw, truth, calibration);
   let crossValidation: CrossValidation | undefined;
   if ((options.crossValidationFolds ?? 0) > 1) {
     const k = options.crossValidationFolds as number;
@@ -158,21 +160,25 @@ export function trainHashedSeverity(
     },
     hyperparameters: flattenSettings(settings),
     metrics,
-    calibration: { method: 'temperature', temperature },
+    calibration: {
+      method: 'temperature',
+      temperature: calibration.temperature,
+      ...(settings.tuneOffsets ? { classOffsets: [...calibration.offsets] } : {}),
+    },
     files: { weights: HASHED_WEIGHTS_FILE, report: TRAINING_REPORT_FILE },
     config: { ...finalFit.config, tensors: index },
   };
-  const model = hashedModelOf(finalFit, temperature, { family: HASHED_FAMILY, version });
+  const model = hashedModelOf(finalFit, calibration, { family: HASHED_FAMILY, version });
   return {
     manifest,
     files: {
       [HASHED_WEIGHTS_FILE]: bytes,
       [TRAINING_REPORT_FILE]: Buffer.from(
-        `${JSON.stringify({ corpus: report, settings, temperature, validation, crossValidation: crossValidation ?? null }, null, 1)}\n`,
+        `${JSON.stringify({ corpus: report, settings, calibration, validation, crossValidation: crossValidation ?? null }, null, 1)}\n`,
       ),
     },
     model,
-    temperature,
+    calibration,
     validation,
     ...(crossValidation ? { crossValidation } : {}),
   };
