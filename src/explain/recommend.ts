@@ -1,6 +1,6 @@
 import { AppError } from '../core/index.js';
 import type { Extraction, IndicatorType } from '../extract/index.js';
-import { SEVERITY_CLASSES, type SeverityClass } from '../model/index.js';
+import { SEVERITY_CLASSES, type SeverityClass } from '../ingest/index.js';
 import {
   RECOMMENDATION_KINDS,
   RECOMMENDATION_PRIORITIES,
