@@ -14,11 +14,12 @@ export const LEARNING_ENV = {
   /** A drift alarm queues a retraining (at most once per DRIFT_RETRAIN_COOLDOWN_MINUTES). Default true. */
   RETRAIN_ON_DRIFT: Type.Boolean({ default: true }),
   /**
-   * Labelled base training data for retraining: a JSON lines file (`{text, label|severity, source?,
-   * published?}`, optionally .gz), read with the ingest importers. Unset: the retrained candidate learns
-   * from the parent's shipped training sample when the model directory has one, else only from feedback.
+   * Labelled base training data for retraining: the public data folder (read like `cyberstreams train`
+   * does: the same corpus and split as the shipped model) or a JSON lines file (`{text, label|severity,
+   * source?, published?}`, optionally .gz). `none`: candidates learn from feedback alone (the gate will
+   * usually refuse them). Default `../shared/data`; a job fails with a clear error when it is missing.
    */
-  RETRAIN_BASE_DATA: Type.Optional(Type.String({ minLength: 1 })),
+  RETRAIN_BASE_DATA: Type.String({ default: '../shared/data', minLength: 1 }),
   /** The fixed holdout the gate evaluates on (JSON lines as above). Default the shipped `assets/learning/gate-holdout.jsonl.gz`. */
   RETRAIN_HOLDOUT: Type.Optional(Type.String({ minLength: 1 })),
   /** Loss weight of one feedback example relative to one base example. Default 2. */

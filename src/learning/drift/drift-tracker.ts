@@ -1,0 +1,121 @@
+import type { Clock } from '../../core/index.js';
+import { SEVERITY_CLASSES } from '../../model/index.js';
+import { DriftMonitor } from './drift-monitor.js';
+import type { DriftReport } from './drift-report.js';
+import type { DriftReference } from './reference.js';
+
+/** Settings and hooks of a {@link DriftTracker}. */
+export interface DriftTrackerOptions {
+  window: number;
+  minSamples: number;
+  psiAlarm: number;
+  clock: Clock;
+  /** Most answers waiting for featurization; more are dropped (counted), so drift never slows the service. Default 1,000. */
+  maxQueue?: number;
+  /** How often the alarm is checked, in ms. Default 30,000. */
+  checkIntervalMs?: number;
+  /** Called when a check finds the alarm on (the caller rate-limits what it triggers). */
+  onAlarm?: (report: DriftReport) => void;
+  /** Told about featurization failures (the sample counts without a vector). */
+  onError?: (err: unknown) => void;
+}
+
+interface Pending<I> {
+  input: I;
+  severity: string;
+}
+
+/**
+ * Feeds the active model's answers into a {@link DriftMonitor}: each answer is
+ * queued and featurized later on the event loop (never on the request path),
+ * with the active model's feature artefacts when it has any.
+ */
+export class DriftTracker<I> {
+  readonly #o: DriftTrackerOptions;
+  readonly #monitor: DriftMonitor;
+  #featurize: ((input: I, referenceTime: number) => Float32Array) | undefined;
+  #queue: Pending<I>[] = [];
+  #scheduled = false;
+  #timer: NodeJS.Timeout | undefined;
+  /** Answers dropped because the queue was full. */
+  dropped = 0;
+
+  constructor(options: DriftTrackerOptions) {
+    this.#o = options;
+    this.#monitor = new DriftMonitor({
+      window: options.window,
+      minSamples: options.minSamples,
+      psiAlarm: options.psiAlarm,
+      clock: options.clock,
+    });
+  }
+
+  /** Starts measuring against a (new) active model; the window starts empty. */
+  reset(
+    model: { family: string; version: string } | null,
+    reference: DriftReference | undefined,
+    featurize: ((input: I, referenceTime: number) => Float32Array) | undefined,
+  ): void {
+    this.#queue = [];
+    this.#featurize = reference !== undefined && reference.slots.length > 0 ? featurize : undefined;
+    this.#monitor.reset(model, reference);
+  }
+
+  /** Queues one answer of the active model. */
+  observe(input: I, output: { severity: string }): void {
+    if (this.#queue.length >= (this.#o.maxQueue ?? 1_000)) {
+      this.dropped++;
+      return;
+    }
+    this.#queue.push({ input, severity: output.severity });
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  /** Featurizes everything queued now (tests; the event loop does it otherwise). */
+  drainNow(): void {
+    this.#drain();
+  }
+
+  #drain(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    const now = this.#o.clock.now();
+    for (const p of batch) {
+      let vector: Float32Array | null = null;
+      if (this.#featurize !== undefined) {
+        try {
+          vector = this.#featurize(p.input, now);
+        } catch (err) {
+          this.#o.onError?.(err);
+        }
+      }
+      this.#monitor.observe(vector, (SEVERITY_CLASSES as readonly string[]).indexOf(p.severity));
+    }
+  }
+
+  /** The current drift report. */
+  report(): DriftReport {
+    return this.#monitor.report();
+  }
+
+  /** Checks the alarm every `checkIntervalMs`. */
+  start(): void {
+    this.#timer ??= setInterval(() => this.check(), this.#o.checkIntervalMs ?? 30_000).unref();
+  }
+
+  /** Checks the alarm now; calls `onAlarm` when it is on. Returns the report. */
+  check(): DriftReport {
+    const report = this.#monitor.report();
+    if (report.alarm) this.#o.onAlarm?.(report);
+    return report;
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}

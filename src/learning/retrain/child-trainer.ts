@@ -1,0 +1,105 @@
+import { fork } from 'node:child_process';
+import { AppError } from '../../core/index.js';
+import { trainCandidate } from './train-candidate.js';
+import type { CandidateTrainer, TrainOutcome, TrainProgress, TrainSpec } from './train-spec.js';
+
+/** Messages from the training child to its parent. */
+type ChildMessage =
+  | { type: 'progress'; fraction: number; message: string }
+  | { type: 'done'; outcome: TrainOutcome }
+  | { type: 'error'; message: string; code?: string };
+
+/**
+ * Trains in a child process (the in-process queue's default), so a long
+ * training never blocks the API's event loop. `entry` is a script that calls
+ * {@link serveTrainChild} (`src/main/train-child.ts`); the child inherits this
+ * process's `execArgv` (so it also runs under tsx in development).
+ */
+export class ChildProcessTrainer implements CandidateTrainer {
+  readonly #entry: URL;
+
+  constructor(entry: URL) {
+    this.#entry = entry;
+  }
+
+  train(spec: TrainSpec, progress: TrainProgress, signal: AbortSignal): Promise<TrainOutcome> {
+    return new Promise<TrainOutcome>((resolve, reject) => {
+      const child = fork(this.#entry, [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
+      let settled = false;
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
+      });
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onAbort = () => {
+        child.kill('SIGTERM');
+        finish(() => reject(new Error('retraining aborted')));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      child.on('message', (m: ChildMessage) => {
+        if (m.type === 'progress') progress(m.fraction, m.message);
+        else if (m.type === 'done') finish(() => resolve(m.outcome));
+        else if (m.type === 'error') {
+          finish(() =>
+            reject(
+              m.code === undefined
+                ? new Error(m.message)
+                : new AppError(m.code as ConstructorParameters<typeof AppError>[0], m.message),
+            ),
+          );
+        }
+      });
+      child.on('error', (err) => finish(() => reject(err)));
+      child.on('exit', (code, sig) => {
+        finish(() =>
+          reject(
+            new Error(
+              `training process exited (${sig ?? `code ${code}`}) before answering: ${stderr.trim()}`,
+            ),
+          ),
+        );
+      });
+      child.send({ type: 'train', spec });
+    });
+  }
+}
+
+/**
+ * The child side: waits for one training request on the IPC channel, runs
+ * it, answers with the outcome (or the error) and exits. Call it from the
+ * child's entry script only.
+ */
+export function serveTrainChild(): void {
+  const abort = new AbortController();
+  process.on('SIGTERM', () => abort.abort());
+  process.once('message', (m: { type: 'train'; spec: TrainSpec }) => {
+    const send = (msg: ChildMessage) =>
+      new Promise<void>((resolve) => {
+        if (process.send === undefined) resolve();
+        else process.send(msg, undefined, {}, () => resolve());
+      });
+    trainCandidate(
+      m.spec,
+      (fraction, message) => void send({ type: 'progress', fraction, message }),
+      abort.signal,
+    )
+      .then((outcome) => send({ type: 'done', outcome }))
+      .catch((err: unknown) =>
+        send({
+          type: 'error',
+          message: err instanceof Error ? err.message : String(err),
+          ...(err instanceof AppError ? { code: err.code } : {}),
+        }),
+      )
+      // Disconnect only once the answer is flushed, so the parent always gets it.
+      .finally(() => process.disconnect?.());
+  });
+}

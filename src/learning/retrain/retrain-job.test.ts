@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  baseDocs,
+  CLASSES,
+  novelTexts,
+  writeJsonl,
+  writeTinyModel,
+} from '../../../test/learning/helpers/synthetic.js';
+import { loadConfig } from '../../config/index.js';
+import { type Clock, systemClock } from '../../core/index.js';
+import { createRng } from '../../model/index.js';
+import { openSqliteStore, type SqliteStore } from '../../store/index.js';
+import { JobRunner } from '../jobs/job-runner.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { learningSettingsFrom } from '../settings.js';
+import { RetrainJob, type RetrainResult } from './retrain-job.js';
+import { inlineTrainer } from './train-candidate.js';
+
+async function setup(dir: string) {
+  const shipped = join(dir, 'shipped');
+  const parentVersion = await writeTinyModel(shipped, baseDocs(300, 1));
+  writeJsonl(join(dir, 'base.jsonl'), baseDocs(300, 1));
+  writeJsonl(join(dir, 'holdout.jsonl'), baseDocs(150, 77, 'h'));
+  const store = openSqliteStore({ path: join(dir, 'store.sqlite') });
+  const clock: Clock = systemClock;
+  const registry = new ModelRegistry({ models: store.models, clock, dataDir: join(dir, 'data') });
+  await registry.registerShipped(shipped);
+  const settings = learningSettingsFrom(
+    loadConfig({ RETRAIN_BASE_DATA: join(dir, 'base.jsonl'), RETRAIN_CAP_MIN_ITEMS: '1000' }),
+  );
+  const job = new RetrainJob({
+    store,
+    registry,
+    clock,
+    settings,
+    holdoutPath: join(dir, 'holdout.jsonl'),
+    trainer: inlineTrainer,
+  });
+  const runner = new JobRunner({
+    jobs: store.jobs,
+    learning: store.learning,
+    clock,
+    owner: 'test',
+    execute: (j, progress, signal) => job.run(j, progress, signal),
+  });
+  return { store, registry, runner, parentVersion };
+}
+
+async function addFeedback(store: SqliteStore, items: { text: string; label: string }[], start: number) {
+  let t = start;
+  for (const it of items) {
+    await store.feedback.insert({
+      id: randomUUID(),
+      createdAt: t++,
+      predictionId: null,
+      text: it.text,
+      textSha256: randomUUID(),
+      correctLabel: it.label,
+      techniques: null,
+      comment: null,
+      analyst: `analyst-${t % 5}`,
+      apiKeyId: null,
+      modelFamily: null,
+      modelVersion: null,
+      predictedSeverity: null,
+    });
+  }
+}
+
+async function retrain(store: SqliteStore, runner: JobRunner): Promise<RetrainResult> {
+  const { job } = await store.jobs.createUnlessQueued({
+    id: randomUUID(),
+    kind: 'retrain',
+    family: 'hashed-ngram',
+    trigger: 'manual',
+    requestedBy: 'test',
+    payload: { reason: 'test', settings: {} },
+    createdAt: Date.now(),
+  });
+  const outcome = await runner.attempt(job, 1, 1);
+  assert.equal(outcome.status, 'succeeded', outcome.status === 'failed' ? outcome.error.stack : '');
+  return (outcome as { result: RetrainResult }).result;
+}
+
+test('corrective feedback on a new kind of flaw: the candidate passes the gate and becomes active', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-retrain-'));
+  const { store, registry, runner, parentVersion } = await setup(dir);
+  try {
+    await addFeedback(
+      store,
+      novelTexts(40, 3).map((text) => ({ text, label: 'critical' })),
+      1_000,
+    );
+    const result = await retrain(store, runner);
+    assert.equal(result.gate.passed, true, result.gate.reasons.join('; '));
+    assert.equal(result.status, 'active');
+    assert.equal(result.parentVersion, parentVersion);
+    assert.equal(result.feedback.recent, 10);
+    assert.ok(result.figures.candidate.feedback!.accuracy > result.figures.active.feedback!.accuracy);
+    const active = await registry.active('hashed-ngram');
+    assert.equal(active?.version, result.candidateVersion);
+    assert.equal(active?.parentVersion, parentVersion);
+    assert.equal((await store.models.get('hashed-ngram', parentVersion))?.status, 'retired');
+    const history = await registry.history('hashed-ngram', result.candidateVersion);
+    assert.deepEqual(
+      history.map((h) => [h.toStatus, h.actor]),
+      [
+        ['candidate', history[0]!.actor],
+        ['active', 'gate'],
+      ],
+    );
+    assert.match(history[0]!.actor, /^retrain-job:/);
+    const job = (await store.jobs.list({ limit: 1 }))[0]!;
+    assert.equal(job.status, 'succeeded');
+    assert.equal(job.progress, 1);
+    assert.match(job.message ?? '', /passed the gate; now active/);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('poisoning: feedback with labels flipped at random is refused by the gate and stays a candidate', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-retrain-'));
+  const { store, registry, runner, parentVersion } = await setup(dir);
+  try {
+    const rng = createRng(11);
+    const poison = baseDocs(200, 5, 'p').map((d) => {
+      const wrong = CLASSES.filter((c) => c !== d.label);
+      return { text: d.text, label: wrong[rng.int(wrong.length)]! };
+    });
+    await addFeedback(store, poison, 1_000);
+    const result = await retrain(store, runner);
+    assert.equal(result.gate.passed, false);
+    assert.equal(result.status, 'candidate');
+    assert.ok(result.gate.reasons.length >= 1);
+    const candidate = await store.models.get('hashed-ngram', result.candidateVersion);
+    assert.equal(candidate?.status, 'candidate');
+    assert.deepEqual(
+      (candidate!.evaluation as { gate: { reasons: string[] } }).gate.reasons,
+      result.gate.reasons,
+    );
+    assert.equal((await registry.active('hashed-ngram'))?.version, parentVersion);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
