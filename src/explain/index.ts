@@ -5,12 +5,15 @@
  *   of the 128-slot vector, for any model offering {@link VectorModel}.
  * - Word explanations: Shapley values (exact for short texts, KernelSHAP
  *   otherwise) over word occlusion, for any model offering {@link TextModel}.
+ * - `explanationJson`: both as the JSON of a prediction answer's `explanation` field.
  * - Recommendations: severity action, CVEs with CISA KEV status, indicators to
  *   block or hunt for, technique mitigations; each with a stable kind and a reason.
  *
  * Pure: models, KEV lookup and techniques are passed in.
  */
 
+export type { ExplanationJson } from './explanation-json.js';
+export { explanationJson } from './explanation-json.js';
 export type {
   FamilyExplanation,
   FamilyShapleyOptions,
