@@ -1,8 +1,17 @@
 /**
  * The interface a model must offer for family-level explanations: scoring many
  * 128-slot feature vectors in one call. Kept minimal so any family can expose
- * it (the TF.js MLP stacks the vectors into one tensor; a model that reads
- * text instead of vectors cannot offer it and gets word explanations only).
+ * it; a model that reads text instead of vectors cannot, and gets word
+ * explanations only.
+ *
+ * How the severity families can offer it:
+ * - `tfjs-mlp` (`MlpSeverityModel`): standardise each raw `featurize` vector
+ *   with the manifest's `standardize` mean/std (as its `vector()` does), stack
+ *   them into one `tensor2d([n, 128])`, `network.predict`, then apply the same
+ *   temperature (`temper`) as `predictBatch`; one TF.js call per explanation.
+ *   The vectors must be built as the model builds its own (same artefacts,
+ *   same reference-time rule), or the explanation describes other inputs.
+ * - `hashed-ngram`: none (it reads text); use {@link TextModel}.
  */
 export interface VectorModel {
   /**
@@ -15,7 +24,12 @@ export interface VectorModel {
   predictVectors(vectors: readonly Float32Array[]): ArrayLike<number>[];
 }
 
-/** The interface a model must offer for word-level explanations: class probabilities of a text. */
+/**
+ * The interface a model must offer for word-level explanations: class
+ * probabilities of a text. Any `SeverityModel` offers it as
+ * `{ predictProba: (text) => model.predict({ text, source, published }).probabilities }`,
+ * with the request's own `source` and `published`, so that only the words vary.
+ */
 export interface TextModel {
   /**
    * Class probabilities of `text` (same length for every text). Called with
