@@ -201,5 +201,31 @@ const lines = [
   '',
 ];
 writeFileSync(values.out, lines.join('\n'));
+// Machine-readable copy of the headline figures: the data check compares a fresh evaluation with it.
+writeFileSync(
+  values.out.replace(/EVALUATION\.md$/, 'evaluation.json'),
+  `${JSON.stringify(
+    {
+      model: { family: manifest.family, version: manifest.version },
+      testRecords: test.length,
+      fourClass: {
+        n: e4.n,
+        accuracy: e4.accuracy,
+        macroF1: e4.macroF1,
+        ece: e4.ece,
+        selective: e4.selective,
+      },
+      fiveClass: {
+        n: e5.n,
+        accuracy: e5.accuracy,
+        macroF1: e5.macroF1,
+        ece: e5.ece,
+        selective: e5.selective,
+      },
+    },
+    null,
+    1,
+  )}\n`,
+);
 model.dispose();
 process.stderr.write(`wrote ${values.out}: accuracy4 ${f3(e4.accuracy)} macroF1_4 ${f3(e4.macroF1)}\n`);
