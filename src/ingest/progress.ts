@@ -50,18 +50,21 @@ export function startProgress(
   }
   const step = Math.max(1, Math.floor(total * (options.lineEvery ?? 0)));
   let lastLine = -step;
-  let last = '';
+  let pending: { value: number; line: string } | undefined;
   return {
     update: (value, figures = {}) => {
-      last = `${label} ${value}/${total}${unit ? ` ${unit}` : ''}${Object.keys(figures).length > 0 ? ` | ${formatFigures(figures)}` : ''}\n`;
-      if (value - lastLine >= step || value >= total) {
+      const line = `${label} ${value}/${total}${unit ? ` ${unit}` : ''}${Object.keys(figures).length > 0 ? ` | ${formatFigures(figures)}` : ''}\n`;
+      if (value - lastLine >= step || (value >= total && lastLine < total)) {
         lastLine = value;
-        sink.write(last);
-        last = '';
+        sink.write(line);
+        pending = undefined;
+      } else if (value !== lastLine) {
+        pending = { value, line };
       }
     },
     stop: () => {
-      if (last !== '') sink.write(last);
+      if (pending !== undefined) sink.write(pending.line);
+      pending = undefined;
     },
   };
 }
