@@ -5,6 +5,7 @@ import { registerEval } from './eval.js';
 import { registerExtract } from './extract.js';
 import { registerFeaturize } from './featurize.js';
 import { registerGraph } from './graph.js';
+import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -21,6 +22,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerKeys,
   registerFeaturize,
   registerGraph,
+  registerImport,
 ];
 
 /** Builds the `cyberstreams` program with all sub-commands. */
