@@ -99,23 +99,21 @@ async function fitMlp(
     shuffleInPlace(order, rng);
     const xs = new Float32Array(order.length * dim);
     const ys = new Int32Array(order.length);
-    const ws = new Float32Array(order.length);
     order.forEach((src, i) => {
       xs.set(x.subarray(src * dim, src * dim + dim), i * dim);
       ys[i] = labels[src] as number;
-      ws[i] = cw[labels[src] as number] as number;
     });
     const xt = tf.tensor2d(xs, [order.length, dim]);
     const yt = tf.oneHot(tf.tensor1d(ys, 'int32'), 5);
-    const wt = tf.tensor1d(ws);
     const h = await network.fit(xt, yt, {
       epochs: 1,
       batchSize: s.batchSize,
       shuffle: false,
       verbose: 0,
-      sampleWeight: wt,
+      // TF.js supports class weights (not sample weights); all ones when the power is 0.
+      ...(s.classWeightPower > 0 ? { classWeight: Object.fromEntries(cw.map((w, c) => [c, w])) } : {}),
     });
-    tf.dispose([xt, yt, wt]);
+    tf.dispose([xt, yt]);
     const loss = Number(h.history.loss?.[0] ?? Number.NaN);
     const info: EpochInfo = { epoch, epochs: s.epochs, loss };
     if (monitor && monitor.length > 0) {
