@@ -299,6 +299,7 @@ export async function ensureCatalogueLoaded(
     );
   }
   const r = await loadCatalogue(graph, c, options.onProgress);
+  await graph.optimize();
   await options.afterLoad?.(graph);
   await graph.setMeta(CATALOGUE_META_KEY, c.id);
   return { loaded: true, catalogueId: c.id, ...r, ms: Date.now() - started };

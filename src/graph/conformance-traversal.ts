@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { sampleBatch } from './conformance-sample.js';
 import type { GraphStore } from './contract.js';
+import type { EdgeRef } from './schema.js';
 
 /** Registers one conformance case (the suite's `withGraph`). */
 export type CaseRegistrar = (title: string, fn: (graph: GraphStore) => Promise<void>) => void;
@@ -32,6 +33,17 @@ export function traversalCases(withGraph: CaseRegistrar): void {
     });
     assert.equal(limited.length, 2);
     assert.deepEqual(await graph.edges({ nodeIds: [] }), []);
+    // links() returns the same edges without props and timestamps.
+    const lean = (e: EdgeRef) =>
+      JSON.stringify([e.src, e.srcType, e.type, e.dst, e.dstType, e.source, e.confidence]);
+    for (const q of [
+      { nodeIds: ['technique:T1059', 'technique:T1059.001'] },
+      { nodeIds: ['actor:G0007'], direction: 'out' as const, otherTypes: ['Technique' as const] },
+      { nodeIds: ['technique:T1566'], direction: 'in' as const, edgeTypes: ['USES' as const] },
+    ]) {
+      assert.deepEqual((await graph.links(q)).map(lean).sort(), (await graph.edges(q)).map(lean).sort());
+    }
+    assert.deepEqual(await graph.links({ nodeIds: [] }), []);
     const [edge] = await graph.edges({
       nodeIds: ['campaign:C1'],
       direction: 'out',

@@ -49,6 +49,7 @@ export function graphConformance(name: string, factory: GraphFactory): void {
       assert.equal(a?.name, 'APT28');
       assert.equal(b?.type, 'Malware');
       assert.deepEqual(a?.sources, ['test']);
+      await graph.optimize();
       const stats = await graph.stats();
       assert.equal(stats.nodes, 11);
       assert.equal(stats.edges, 13);

@@ -2,6 +2,7 @@ import type {
   AliasEntry,
   AliasKind,
   ApplyResult,
+  EdgeRef,
   EdgeType,
   GraphBatch,
   GraphEdge,
@@ -52,8 +53,13 @@ export interface GraphStore {
   /** Every alias row matching the filter (for building in-memory matchers). */
   aliasEntries(filter?: AliasFilter): Promise<AliasEntry[]>;
 
-  /** Edges touching `nodeIds`, filtered; the primitive every traversal is built on. */
+  /** Edges touching `nodeIds`, filtered. An edge between two of the nodes is returned once. */
   edges(query: EdgeQuery): Promise<GraphEdge[]>;
+  /**
+   * The same edges as {@link GraphStore.edges} without props and timestamps
+   * (`limitPerNode` is not supported): the lean primitive every traversal is built on.
+   */
+  links(query: LinkQuery): Promise<EdgeRef[]>;
 
   /** Nodes reachable from `start` within `depth` hops, nearest first. */
   neighbours(start: string, options?: NeighbourOptions): Promise<NeighbourResult>;
@@ -62,6 +68,12 @@ export interface GraphStore {
   /** A shortest path between two nodes (fewest edges), or undefined when none within `maxDepth`. */
   shortestPath(from: string, to: string, options?: PathOptions): Promise<GraphPath | undefined>;
 
+  /**
+   * Refreshes the planner's statistics after a bulk load (SQLite `ANALYZE`;
+   * PostgreSQL `VACUUM ANALYZE`, which also lets index-only scans skip the heap).
+   * Importers and the catalogue load call it; it is safe to call any time.
+   */
+  optimize(): Promise<void>;
   /** Counts of nodes, edges and aliases, by type and source. */
   stats(): Promise<GraphStats>;
   /** Number of nodes of one type (cheap; used for IDF weights). */
@@ -120,6 +132,9 @@ export interface EdgeQuery {
   limitPerNode?: number;
 }
 
+/** Input of {@link GraphStore.links}. */
+export type LinkQuery = Omit<EdgeQuery, 'limitPerNode'>;
+
 /** Options of {@link GraphStore.neighbours}. */
 export interface NeighbourOptions {
   /** Hops, 1..4. Default 1. */
@@ -143,15 +158,15 @@ export interface Neighbour {
   node: GraphNode;
   /** Hops from the start. */
   depth: number;
-  /** The edge by which it was first reached (strongest confidence among the first hop reaching it). */
-  via: GraphEdge;
+  /** The edge by which it was reached: the strongest (then first by key) of those reaching it at its depth. */
+  via: EdgeRef;
 }
 
 /** Result of {@link GraphStore.neighbours}. */
 export interface NeighbourResult {
   start: string;
   neighbours: Neighbour[];
-  /** Nodes reached before the limit was applied. */
+  /** Nodes visited (of the returned types, and the intermediate ones expanded), before `limit` was applied. */
   reached: number;
   /** True when `maxVisited` stopped the expansion early or `limit` cut the list. */
   truncated: boolean;
@@ -194,7 +209,7 @@ export interface PathOptions {
 /** A path: `edges[i]` joins `nodes[i]` and `nodes[i + 1]` (in either direction). */
 export interface GraphPath {
   nodes: GraphNode[];
-  edges: GraphEdge[];
+  edges: EdgeRef[];
 }
 
 /** Counts in the graph. */

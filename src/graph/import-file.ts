@@ -107,5 +107,6 @@ export async function importFiles(
       reports.push(await importMispGalaxies(graph, galaxies, options));
     }
   }
+  await graph.optimize();
   return reports;
 }

@@ -7,9 +7,10 @@ import type { Migration } from '../store/index.js';
  * Append only: a shipped migration is never edited.
  *
  * Indexes: edges are keyed by (src, type, dst, source), which serves outgoing
- * lookups; `graph_edges_in` (dst, type, src) serves incoming ones. Both carry
- * the type of the far end (`dst_type`, `src_type`) so type-filtered traversals
- * need no join. Aliases are looked up by normalised form. PostgreSQL key columns
+ * lookups; `graph_edges_in` (dst, type, src) serves incoming ones, covering the
+ * columns traversals read since v2 (plus `graph_edges_out` on PostgreSQL, whose
+ * tables are heaps). Edges carry the type of the far end (`dst_type`, `src_type`)
+ * so type-filtered traversals need no join. Aliases are looked up by normalised form. PostgreSQL key columns
  * use the "C" collation so ordering (export cursors) matches SQLite byte order.
  */
 
@@ -117,12 +118,30 @@ CREATE TABLE graph_rules (
 );
 `;
 
+// v2: covering indexes for traversals. A 2-hop query reads thousands of edges; with the v1
+// index every incoming edge cost one more lookup into the table for its far-end type, source
+// and confidence. On PostgreSQL (heap tables) both directions get an index-only path.
+const SQLITE_V2 = `
+DROP INDEX graph_edges_in;
+CREATE INDEX graph_edges_in ON graph_edges (dst, type, src, source, src_type, dst_type, confidence);
+`;
+
+const POSTGRES_V2 = `
+DROP INDEX graph_edges_in;
+CREATE INDEX graph_edges_in ON graph_edges (dst, type, src) INCLUDE (source, src_type, dst_type, confidence);
+CREATE INDEX graph_edges_out ON graph_edges (src, type, dst) INCLUDE (source, src_type, dst_type, confidence);
+`;
+
 /** Graph migrations for SQLite. */
-export const GRAPH_SQLITE_MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'graph', sql: SQLITE_V1 }];
+export const GRAPH_SQLITE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'graph', sql: SQLITE_V1 },
+  { version: 2, name: 'covering edge indexes', sql: SQLITE_V2 },
+];
 
 /** Graph migrations for PostgreSQL. */
 export const GRAPH_POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'graph', sql: POSTGRES_V1 },
+  { version: 2, name: 'covering edge indexes', sql: POSTGRES_V2 },
 ];
 
 /** Throws when a list is not numbered 1..n in order. */

@@ -14,6 +14,7 @@ import type {
   GraphStats,
   GraphStore,
   Itemset,
+  LinkQuery,
   NeighbourOptions,
   NeighbourResult,
   PathOptions,
@@ -32,7 +33,15 @@ import {
   savePatternsPostgres,
 } from './postgres-patterns.js';
 import { EDGE_COLS, type EdgeRowDb, NODE_COLS, type NodeRowDb, toEdge, toNode } from './postgres-rows.js';
-import type { AliasEntry, ApplyResult, GraphBatch, GraphEdge, GraphNode, NodeType } from './schema.js';
+import type {
+  AliasEntry,
+  ApplyResult,
+  EdgeRef,
+  GraphBatch,
+  GraphEdge,
+  GraphNode,
+  NodeType,
+} from './schema.js';
 import { findShortestPath, rankSharedNeighbours, traverseNeighbours } from './traversal.js';
 
 /** Options for {@link openPostgresGraph}. */
@@ -266,6 +275,48 @@ export class PostgresGraph implements GraphStore {
     return [...out, ...inc.filter((e) => !seen.has(edgeKey(e)))];
   }
 
+  async links(query: LinkQuery): Promise<EdgeRef[]> {
+    if (query.nodeIds.length === 0) return [];
+    if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is closed');
+    const direction = query.direction ?? 'both';
+    const params: unknown[] = [query.nodeIds, query.edgeTypes ?? null, query.otherTypes ?? null];
+    const way = (near: 'src' | 'dst', farType: string, excludeOut: boolean) =>
+      `SELECT src, src_type, type, dst, dst_type, source, confidence FROM graph_edges
+       WHERE ${near} = ANY($1::text[])${excludeOut ? ' AND NOT (src = ANY($1::text[]))' : ''}
+       AND ($2::text[] IS NULL OR type = ANY($2::text[])) AND ($3::text[] IS NULL OR ${farType} = ANY($3::text[]))`;
+    const parts: string[] = [];
+    if (direction !== 'in') parts.push(way('src', 'dst_type', false));
+    // With both directions, an edge between two queried nodes comes from the outgoing half only.
+    if (direction !== 'out') parts.push(way('dst', 'src_type', direction === 'both'));
+    try {
+      // Array rows skip building an object per row: traversals read thousands of them.
+      const res = await this.pool.query<
+        [string, NodeType, EdgeRef['type'], string, NodeType, string, number]
+      >({
+        text: parts.join(' UNION ALL '),
+        values: params,
+        rowMode: 'array',
+      });
+      return res.rows.map(([src, srcType, type, dst, dstType, source, confidence]) => ({
+        src,
+        srcType,
+        type,
+        dst,
+        dstType,
+        source,
+        confidence,
+      }));
+    } catch (cause) {
+      if (
+        (cause as { code?: string }).code?.startsWith('08') ||
+        (cause as Error).message.includes('Connection')
+      ) {
+        throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is not answering', { cause });
+      }
+      throw cause;
+    }
+  }
+
   async #edgesOneWay(query: EdgeQuery, way: 'out' | 'in'): Promise<GraphEdge[]> {
     const [near, farType] = way === 'out' ? ['src', 'dst_type'] : ['dst', 'src_type'];
     const where = [`${near} = ANY($1::text[])`];
@@ -298,6 +349,11 @@ export class PostgresGraph implements GraphStore {
 
   shortestPath(from: string, to: string, options?: PathOptions): Promise<GraphPath | undefined> {
     return findShortestPath(this, from, to, options);
+  }
+
+  async optimize(): Promise<void> {
+    // VACUUM cannot run in a transaction block; each statement goes on its own.
+    for (const t of ['graph_nodes', 'graph_edges', 'graph_aliases']) await this.#q(`VACUUM ANALYZE ${t}`);
   }
 
   async stats(): Promise<GraphStats> {

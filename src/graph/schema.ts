@@ -114,8 +114,20 @@ export interface GraphNode {
   updatedAt: string;
 }
 
+/** An edge without its props and timestamp: what traversals read (lighter to fetch in bulk). */
+export interface EdgeRef {
+  src: string;
+  srcType: NodeType;
+  type: EdgeType;
+  dst: string;
+  dstType: NodeType;
+  source: string;
+  /** 0..1. */
+  confidence: number;
+}
+
 /** An edge as stored: one row per (src, type, dst, source), so every source keeps its own confidence. */
-export interface GraphEdge {
+export interface GraphEdge extends EdgeRef {
   src: string;
   srcType: NodeType;
   type: EdgeType;

@@ -41,7 +41,8 @@ test('sqlite graph reopens its file without re-migrating and uses the incoming-e
           path,
           migrations: [
             { version: 1, name: 'graph', sql: 'SELECT 1' },
-            { version: 2, name: 'bad', sql: 'CREATE TABLE' },
+            { version: 2, name: 'graph 2', sql: 'SELECT 1' },
+            { version: 3, name: 'bad', sql: 'CREATE TABLE' },
           ],
         }),
       { code: 'CS_ERR_STORE_MIGRATION' },

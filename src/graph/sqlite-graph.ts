@@ -16,6 +16,7 @@ import type {
   GraphStats,
   GraphStore,
   Itemset,
+  LinkQuery,
   NeighbourOptions,
   NeighbourResult,
   PathOptions,
@@ -25,7 +26,15 @@ import type {
   SharedNeighbourOptions,
 } from './contract.js';
 import { GRAPH_SQLITE_MIGRATIONS } from './migrations.js';
-import type { AliasEntry, ApplyResult, GraphBatch, GraphEdge, GraphNode, NodeType } from './schema.js';
+import type {
+  AliasEntry,
+  ApplyResult,
+  EdgeRef,
+  GraphBatch,
+  GraphEdge,
+  GraphNode,
+  NodeType,
+} from './schema.js';
 import { applySqlite } from './sqlite-apply.js';
 import { migrateSqliteGraph } from './sqlite-migrate.js';
 import {
@@ -74,7 +83,8 @@ export function openSqliteGraph(options: SqliteGraphOptions): SqliteGraph {
       throw new AppError('CS_ERR_STORE_UNAVAILABLE', `Cannot open the SQLite graph at ${path}`, { cause });
     }
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    // FULL, as the main store: recorded threats exist only here, so an acknowledged write must survive power loss.
+    db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
   }
   db.pragma('foreign_keys = ON');
@@ -194,6 +204,48 @@ export class SqliteGraph implements GraphStore {
     return [...out, ...inc.filter((e) => !seen.has(edgeKey(e)))];
   }
 
+  async links(query: LinkQuery): Promise<EdgeRef[]> {
+    if (query.nodeIds.length === 0) return [];
+    const direction = query.direction ?? 'both';
+    const ids = JSON.stringify(query.nodeIds);
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    const way = (near: 'src' | 'dst', farType: string, excludeOut: boolean) => {
+      let sql = `SELECT src, src_type, type, dst, dst_type, source, confidence FROM graph_edges
+                 WHERE ${near} IN (SELECT value FROM json_each(?))`;
+      params.push(ids);
+      // With both directions, an edge between two queried nodes comes from the outgoing half only.
+      if (excludeOut) {
+        sql += ' AND src NOT IN (SELECT value FROM json_each(?))';
+        params.push(ids);
+      }
+      if (query.edgeTypes) {
+        sql += ' AND type IN (SELECT value FROM json_each(?))';
+        params.push(JSON.stringify(query.edgeTypes));
+      }
+      if (query.otherTypes) {
+        sql += ` AND ${farType} IN (SELECT value FROM json_each(?))`;
+        params.push(JSON.stringify(query.otherTypes));
+      }
+      parts.push(sql);
+    };
+    if (direction !== 'in') way('src', 'dst_type', false);
+    if (direction !== 'out') way('dst', 'src_type', direction === 'both');
+    // Raw rows (arrays) skip building an object per row: traversals read thousands of them.
+    const rows = this.#stmt(parts.join(' UNION ALL '))
+      .raw(true)
+      .all(...params) as [string, NodeType, EdgeRef['type'], string, NodeType, string, number][];
+    return rows.map(([src, srcType, type, dst, dstType, source, confidence]) => ({
+      src,
+      srcType,
+      type,
+      dst,
+      dstType,
+      source,
+      confidence,
+    }));
+  }
+
   #edgesOneWay(query: EdgeQuery, way: 'out' | 'in'): GraphEdge[] {
     const [near, farType] = way === 'out' ? ['src', 'dst_type'] : ['dst', 'src_type'];
     const where = [`${near} IN (SELECT value FROM json_each(?))`];
@@ -226,6 +278,10 @@ export class SqliteGraph implements GraphStore {
 
   shortestPath(from: string, to: string, options?: PathOptions): Promise<GraphPath | undefined> {
     return findShortestPath(this, from, to, options);
+  }
+
+  async optimize(): Promise<void> {
+    this.#stmt('ANALYZE').run();
   }
 
   async stats(): Promise<GraphStats> {

@@ -1,25 +1,27 @@
 import { AppError } from '../core/index.js';
 import type {
   Direction,
-  EdgeQuery,
   GraphPath,
+  LinkQuery,
   NeighbourOptions,
   NeighbourResult,
   PathOptions,
   SharedNeighbour,
   SharedNeighbourOptions,
 } from './contract.js';
-import type { GraphEdge, GraphNode, NodeType } from './schema.js';
+import type { EdgeRef, GraphNode, NodeType } from './schema.js';
 
 /**
- * Traversals written once over the `edges()` primitive, so both backends
+ * Traversals written once over the lean `links()` primitive, so both backends
  * answer them identically: one indexed query per hop (per level, in both
- * directions for the shortest path), never a load of the whole graph.
+ * directions for the shortest path), never a load of the whole graph. Results
+ * do not depend on the order the database returns rows in: among edges reaching
+ * a node, the strongest wins, then the first by key.
  */
 
 /** What a traversal needs from a store. */
 export interface EdgeReader {
-  edges(query: EdgeQuery): Promise<GraphEdge[]>;
+  links(query: LinkQuery): Promise<EdgeRef[]>;
   getNodes(ids: readonly string[]): Promise<GraphNode[]>;
 }
 
@@ -45,17 +47,18 @@ async function requireNode(reader: EdgeReader, id: string): Promise<GraphNode> {
   return node;
 }
 
-/** Edges sorted strongest first, then by key, so ties resolve the same on every backend. */
-function byStrength(a: GraphEdge, b: GraphEdge): number {
-  if (a.confidence !== b.confidence) return b.confidence - a.confidence;
-  const ka = `${a.src}\u0000${a.type}\u0000${a.dst}\u0000${a.source}`;
-  const kb = `${b.src}\u0000${b.type}\u0000${b.dst}\u0000${b.source}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+function key(e: EdgeRef): string {
+  return `${e.src}\u0000${e.type}\u0000${e.dst}\u0000${e.source}`;
+}
+
+/** True when `a` should be preferred to `b` as the edge reaching a node: stronger, then first by key. */
+function better(a: EdgeRef, b: EdgeRef): boolean {
+  return a.confidence !== b.confidence ? a.confidence > b.confidence : key(a) < key(b);
 }
 
 /** For an edge read from `from` nodes in `direction`, the far ends (0, 1 or 2 of them for `both`). */
 function farEnds(
-  e: GraphEdge,
+  e: EdgeRef,
   from: ReadonlySet<string>,
   direction: Direction,
 ): { near: string; far: string; farType: NodeType }[] {
@@ -82,28 +85,40 @@ export async function traverseNeighbours(
   await requireNode(reader, start);
   const through = options.throughTypes ? new Set<NodeType>(options.throughTypes) : undefined;
   const wanted = options.nodeTypes ? new Set<NodeType>(options.nodeTypes) : undefined;
-  const visited = new Map<string, { depth: number; via: GraphEdge; type: NodeType }>();
+  const visited = new Map<string, { depth: number; via: EdgeRef; type: NodeType }>();
   const seen = new Set<string>([start]);
   let frontier = [start];
   let truncated = false;
   for (let d = 1; d <= depth && frontier.length > 0 && !truncated; d++) {
-    const query: EdgeQuery = { nodeIds: frontier, direction };
+    const query: LinkQuery = { nodeIds: frontier, direction };
     if (options.edgeTypes) query.edgeTypes = options.edgeTypes;
-    const edges = (await reader.edges(query)).sort(byStrength);
+    // Push type filters into the query when they prune: on the last hop only wanted types matter;
+    // before it, only wanted types and types that may be expanded.
+    if (wanted && (d === depth || through)) {
+      query.otherTypes = d === depth ? [...wanted] : [...new Set([...wanted, ...(through ?? [])])];
+    }
     const from = new Set(frontier);
-    const next: string[] = [];
-    for (const e of edges) {
+    // One pass: for each newly reached node keep its best edge (no sort of the whole level).
+    const level = new Map<string, { via: EdgeRef; type: NodeType }>();
+    for (const e of await reader.links(query)) {
       for (const { far, farType } of farEnds(e, from, direction)) {
         if (seen.has(far)) continue;
-        seen.add(far);
-        visited.set(far, { depth: d, via: e, type: farType });
-        if (!through || through.has(farType)) next.push(far);
-        if (visited.size >= maxVisited) {
-          truncated = true;
-          break;
-        }
+        const before = level.get(far);
+        if (!before || better(e, before.via)) level.set(far, { via: e, type: farType });
       }
-      if (truncated) break;
+    }
+    let reached = [...level.entries()];
+    if (visited.size + reached.length > maxVisited) {
+      truncated = true;
+      reached = reached
+        .sort(([ia, a], [ib, b]) => b.via.confidence - a.via.confidence || (ia < ib ? -1 : 1))
+        .slice(0, maxVisited - visited.size);
+    }
+    const next: string[] = [];
+    for (const [far, v] of reached) {
+      seen.add(far);
+      visited.set(far, { depth: d, via: v.via, type: v.type });
+      if (!through || through.has(v.type)) next.push(far);
     }
     frontier = next.sort();
   }
@@ -131,22 +146,22 @@ export async function rankSharedNeighbours(
   const limit = intOption(options.limit, 20, 1, 1000, 'limit');
   const direction = options.direction ?? 'both';
   const startNode = await requireNode(reader, nodeId);
-  const first: EdgeQuery = { nodeIds: [nodeId], direction };
+  const first: LinkQuery = { nodeIds: [nodeId], direction };
   if (options.edgeTypes) first.edgeTypes = options.edgeTypes;
   if (options.viaTypes) first.otherTypes = options.viaTypes;
   const via = new Set<string>();
-  for (const e of await reader.edges(first)) {
+  for (const e of await reader.links(first)) {
     for (const { far } of farEnds(e, new Set([nodeId]), direction)) if (far !== nodeId) via.add(far);
   }
   if (via.size === 0) return [];
-  const second: EdgeQuery = {
+  const second: LinkQuery = {
     nodeIds: [...via],
     direction: reverse(direction),
     otherTypes: options.candidateTypes ?? [startNode.type],
   };
   if (options.edgeTypes) second.edgeTypes = options.edgeTypes;
   const adjacent = new Map<string, Set<string>>();
-  for (const e of await reader.edges(second)) {
+  for (const e of await reader.links(second)) {
     for (const { near, far } of farEnds(e, via, reverse(direction))) {
       if (near === far) continue;
       let set = adjacent.get(near);
@@ -190,7 +205,7 @@ export async function rankSharedNeighbours(
 
 interface Side {
   dist: Map<string, number>;
-  parent: Map<string, { prev: string; edge: GraphEdge }>;
+  parent: Map<string, { prev: string; edge: EdgeRef }>;
   frontier: string[];
   depth: number;
   direction: Direction;
@@ -219,20 +234,24 @@ export async function findShortestPath(
   while (fwd.frontier.length > 0 && bwd.frontier.length > 0 && fwd.depth + bwd.depth < maxDepth) {
     const side = fwd.frontier.length <= bwd.frontier.length ? fwd : bwd;
     const other = side === fwd ? bwd : fwd;
-    const query: EdgeQuery = { nodeIds: side.frontier, direction: side.direction };
+    const query: LinkQuery = { nodeIds: side.frontier, direction: side.direction };
     if (options.edgeTypes) query.edgeTypes = options.edgeTypes;
-    const edges = (await reader.edges(query)).sort(byStrength);
     const fromSet = new Set(side.frontier);
-    const next: string[] = [];
-    const meet: string[] = [];
-    for (const e of edges) {
+    const level = new Map<string, { prev: string; edge: EdgeRef }>();
+    for (const e of await reader.links(query)) {
       for (const { near, far } of farEnds(e, fromSet, side.direction)) {
         if (side.dist.has(far)) continue;
-        side.dist.set(far, side.depth + 1);
-        side.parent.set(far, { prev: near, edge: e });
-        next.push(far);
-        if (other.dist.has(far)) meet.push(far);
+        const before = level.get(far);
+        if (!before || better(e, before.edge)) level.set(far, { prev: near, edge: e });
       }
+    }
+    const next: string[] = [];
+    const meet: string[] = [];
+    for (const [far, p] of level) {
+      side.dist.set(far, side.depth + 1);
+      side.parent.set(far, p);
+      next.push(far);
+      if (other.dist.has(far)) meet.push(far);
     }
     side.depth++;
     side.frontier = next.sort();
@@ -248,7 +267,7 @@ export async function findShortestPath(
 
 async function buildPath(reader: EdgeReader, meet: string, fwd: Side, bwd: Side): Promise<GraphPath> {
   const ids: string[] = [meet];
-  const edges: GraphEdge[] = [];
+  const edges: EdgeRef[] = [];
   for (let at = meet, p = fwd.parent.get(at); p; at = p.prev, p = fwd.parent.get(at)) {
     ids.unshift(p.prev);
     edges.unshift(p.edge);
