@@ -67,7 +67,7 @@ async function techniqueEvidence(
     if (p && !q.techniques.has(p)) parents.set(p, [...(parents.get(p) ?? []), t]);
   }
   const nodes = [...q.techniques.keys(), ...parents.keys()].map(techniqueNodeId);
-  const edges = await graph.edges({
+  const edges = await graph.links({
     nodeIds: nodes,
     direction: 'in',
     edgeTypes: ['USES'],
@@ -139,7 +139,7 @@ async function indicatorEvidence(
     }
   }
   if (viaThreat.size === 0) return;
-  const attributions = await graph.edges({
+  const attributions = await graph.links({
     nodeIds: [...viaThreat.keys()],
     direction: 'out',
     edgeTypes: ['ATTRIBUTED_TO'],
@@ -162,7 +162,7 @@ async function softwareEvidence(
   out: Map<string, Evidence>,
 ): Promise<void> {
   if (software.size === 0) return;
-  const edges = await graph.edges({
+  const edges = await graph.links({
     nodeIds: [...software.keys()],
     direction: 'in',
     edgeTypes: ['USES'],
@@ -209,7 +209,7 @@ export async function matchActors(graph: GraphStore, q: ActorQuery): Promise<Act
     .slice(0, q.maxActors);
   if (scored.length === 0) return [];
   const ids = scored.map((a) => a.id);
-  const links = await graph.edges({ nodeIds: ids, edgeTypes: ['CONDUCTS', 'ATTRIBUTED_TO', 'TARGETS'] });
+  const links = await graph.links({ nodeIds: ids, edgeTypes: ['CONDUCTS', 'ATTRIBUTED_TO', 'TARGETS'] });
   const campaigns = new Map<string, Set<string>>();
   const targets = new Map<string, Set<string>>();
   for (const l of links) {

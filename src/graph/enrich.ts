@@ -24,7 +24,7 @@ async function describeTechniques(
 ): Promise<EnrichResult['techniques']> {
   const ids = [...scores.keys()];
   const nodes = new Map((await graph.getNodes(ids.map(techniqueNodeId))).map((n) => [n.id, n]));
-  const tactics = await graph.edges({
+  const tactics = await graph.links({
     nodeIds: ids.map(techniqueNodeId),
     direction: 'out',
     edgeTypes: ['IN_TACTIC'],
@@ -63,7 +63,7 @@ async function mitigationsFor(graph: GraphStore, scores: Techniques): Promise<En
     if (p) covers.set(p, [...(covers.get(p) ?? []), t]);
   }
   if (covers.size === 0) return [];
-  const edges = await graph.edges({
+  const edges = await graph.links({
     nodeIds: [...covers.keys()].map(techniqueNodeId),
     direction: 'in',
     edgeTypes: ['MITIGATES'],

@@ -117,7 +117,7 @@ export class MentionMatcher {
     const softwareIds = [...new Set(software.map((a) => a.nodeId))];
     const used = new Set(
       (
-        await graph.edges({
+        await graph.links({
           nodeIds: softwareIds,
           direction: 'in',
           edgeTypes: ['USES'],

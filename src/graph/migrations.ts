@@ -132,16 +132,31 @@ CREATE INDEX graph_edges_in ON graph_edges (dst, type, src) INCLUDE (source, src
 CREATE INDEX graph_edges_out ON graph_edges (src, type, dst) INCLUDE (source, src_type, dst_type, confidence);
 `;
 
+// v3: the incoming index leads with the far end's type, so "who (of type X) points at these
+// nodes" seeks straight to the rows of that type instead of filtering every incoming edge
+// (a technique has hundreds of malware users and a few dozen actors; enrichment asks for actors).
+const SQLITE_V3 = `
+DROP INDEX graph_edges_in;
+CREATE INDEX graph_edges_in ON graph_edges (dst, type, src_type, src, source, dst_type, confidence);
+`;
+
+const POSTGRES_V3 = `
+DROP INDEX graph_edges_in;
+CREATE INDEX graph_edges_in ON graph_edges (dst, type, src_type, src) INCLUDE (source, dst_type, confidence);
+`;
+
 /** Graph migrations for SQLite. */
 export const GRAPH_SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'graph', sql: SQLITE_V1 },
   { version: 2, name: 'covering edge indexes', sql: SQLITE_V2 },
+  { version: 3, name: 'incoming index by source type', sql: SQLITE_V3 },
 ];
 
 /** Graph migrations for PostgreSQL. */
 export const GRAPH_POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'graph', sql: POSTGRES_V1 },
   { version: 2, name: 'covering edge indexes', sql: POSTGRES_V2 },
+  { version: 3, name: 'incoming index by source type', sql: POSTGRES_V3 },
 ];
 
 /** Throws when a list is not numbered 1..n in order. */

@@ -42,7 +42,8 @@ test('sqlite graph reopens its file without re-migrating and uses the incoming-e
           migrations: [
             { version: 1, name: 'graph', sql: 'SELECT 1' },
             { version: 2, name: 'graph 2', sql: 'SELECT 1' },
-            { version: 3, name: 'bad', sql: 'CREATE TABLE' },
+            { version: 3, name: 'graph 3', sql: 'SELECT 1' },
+            { version: 4, name: 'bad', sql: 'CREATE TABLE' },
           ],
         }),
       { code: 'CS_ERR_STORE_MIGRATION' },
