@@ -19,4 +19,6 @@ export interface CliContext {
   loadConfig(overrides?: Record<string, string>): Config;
   /** Wires and starts the API server (provided by src/main, which alone knows the concrete parts). */
   startServer(config: Config): Promise<ServerHandle>;
+  /** Wires and starts a retraining worker on Redis (`cyberstreams worker`; provided by src/main). */
+  startWorker?(config: Config): Promise<ServerHandle>;
 }

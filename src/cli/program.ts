@@ -7,8 +7,11 @@ import { registerFeaturize } from './featurize.js';
 import { registerGraph } from './graph.js';
 import { registerImport } from './import.js';
 import { registerKeys } from './keys.js';
+import { registerModels } from './models.js';
+import { registerRetrain } from './retrain.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
+import { registerWorker } from './worker.js';
 
 /** Exit codes of the CLI. */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
@@ -23,6 +26,9 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerFeaturize,
   registerGraph,
   registerImport,
+  registerModels,
+  registerRetrain,
+  registerWorker,
 ];
 
 /** Builds the `cyberstreams` program with all sub-commands. */

@@ -46,7 +46,7 @@ export const LEARNING_ENV = {
   RETRAIN_BACKOFF_MS: Type.Integer({ default: 10_000, minimum: 0, maximum: 3_600_000 }),
   /** In process mode, train in a child process (true) or on the server's own thread (false: tests only). Default true. */
   RETRAIN_IN_CHILD_PROCESS: Type.Boolean({ default: true }),
-  /** How often each replica reads the registry to pick up a promotion or rollback, in ms. Default 5,000. */
+  /** How often each replica reads the registry (to pick up a promotion or rollback) and the feedback count, in ms. Default 5,000. */
   MODEL_POLL_MS: Type.Integer({ default: 5_000, minimum: 100, maximum: 3_600_000 }),
   /** Share of traffic a canary answers (sticky per API key or item id). Default 0.1. */
   CANARY_SHARE: Type.Number({ default: 0.1, minimum: 0, maximum: 1 }),

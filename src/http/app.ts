@@ -9,6 +9,7 @@ import { installDocs } from './docs.js';
 import type { Enricher, ThreatRecorder } from './enricher.js';
 import { errorHandler } from './error-handler.js';
 import { installJsonBodyParser } from './json-body.js';
+import type { LearningHttpDeps } from './learning-deps.js';
 import { ServiceMetrics } from './metrics.js';
 import { PredictionCache } from './prediction-cache.js';
 import { PredictionService } from './prediction-service.js';
@@ -18,7 +19,9 @@ import { enrichRoutes } from './routes/enrich.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { modelRoutes } from './routes/models.js';
 import { predictRoutes } from './routes/predict.js';
+import { reviewRoutes } from './routes/review.js';
 
 /** Limits and switches of the API; every field has a default. */
 export interface ApiSettings {
@@ -80,6 +83,8 @@ export interface AppDeps {
   enricher?: Enricher;
   /** Records every stored prediction as a graph Threat; absent: not recorded. */
   threats?: ThreatRecorder;
+  /** The self-learning loop (registry, retraining, review queue, experiments, drift); absent: those routes are not served. */
+  learning?: LearningHttpDeps;
 }
 
 /**
@@ -185,6 +190,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     predictor: deps.predictor,
     metrics,
     clock: deps.clock,
+    ...(deps.learning === undefined ? {} : { drift: deps.learning.drift }),
   });
+  if (deps.learning !== undefined) await app.register(modelRoutes, deps.learning);
+  if (deps.learning !== undefined) await app.register(reviewRoutes, deps.learning);
   return app;
 }

@@ -29,3 +29,29 @@ export const METRICS = Object.freeze({
   /** Counter: predictions recorded as knowledge-graph threats; label outcome = recorded or failed. */
   threatsRecorded: 'cyberstreams_threats_recorded_total',
 });
+
+/**
+ * Metric names of the self-learning loop (registered when the loop is wired,
+ * `src/http/learning-metrics.ts`). Drift figures are unitless statistics
+ * (PSI, KS), so their gauges carry no unit suffix.
+ */
+export const LEARNING_METRICS = Object.freeze({
+  /** Gauge: PSI of live traffic against the active model's training reference; label family = feature family. */
+  driftPsi: 'cyberstreams_drift_psi',
+  /** Gauge: PSI of the live predicted-class mix against the reference's. */
+  driftClassMixPsi: 'cyberstreams_drift_class_mix_psi',
+  /** Gauge: Kolmogorov-Smirnov statistic of a numeric feature slot; label slot = slot name (128 at most). */
+  driftKsStatistic: 'cyberstreams_drift_ks_statistic',
+  /** Gauge: 1 when the drift alarm is on, else 0. */
+  driftAlarm: 'cyberstreams_drift_alarm',
+  /** Gauge: predictions in this replica's drift window. */
+  driftWindowSamples: 'cyberstreams_drift_window_samples',
+  /** Gauge: 1 per loaded model version; labels slot (active, canary, shadow), model_family, model_version. */
+  modelLoaded: 'cyberstreams_model_loaded',
+  /** Counter: hot swaps of a serving slot; label slot. */
+  modelSwaps: 'cyberstreams_model_swaps_total',
+  /** Counter: paired canary/shadow observations; label role. */
+  experimentObservations: 'cyberstreams_experiment_observations_total',
+  /** Counter: retraining jobs finished in this process; labels trigger, status (succeeded, failed), promoted (true, false). */
+  retrainJobs: 'cyberstreams_retrain_jobs_total',
+});

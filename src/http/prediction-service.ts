@@ -160,12 +160,16 @@ export class PredictionService {
       ...(item.source === undefined ? {} : { source: item.source }),
       ...(item.published === undefined ? {} : { published: item.published }),
     };
+    const routingKey = principal?.keyId ?? item.id;
+    const scored: PredictorInput =
+      routingKey === undefined || routingKey === null ? input : { ...input, routingKey };
     const { cache, predictor, metrics } = this.#deps;
-    let output: PredictorOutput | undefined = cache && (await cache.get(model, input));
+    let output: PredictorOutput | undefined =
+      cache && (await cache.get(predictor.modelFor?.(scored) ?? model, input));
     const cached = output !== undefined;
     if (output === undefined) {
       const t0 = this.#monotonic();
-      output = await predictor.predict(input);
+      output = await predictor.predict(scored);
       metrics.predictionDuration.observe(
         { model_family: output.model.family, model_version: output.model.version },
         (this.#monotonic() - t0) / 1000,

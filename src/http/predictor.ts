@@ -7,6 +7,11 @@ export interface PredictorInput {
   source?: string;
   /** ISO 8601. */
   published?: string;
+  /**
+   * Sticky experiment routing: the API key id, else the client's item id. Requests with the same key
+   * go to the same model variant (canary or active). Not part of the cache key; never scored.
+   */
+  routingKey?: string;
 }
 
 /** Everything a prediction answer holds besides the request-specific fields (id, latency, cache flag). */
@@ -53,4 +58,9 @@ export interface Predictor {
   predict(input: PredictorInput): PredictorOutput | Promise<PredictorOutput>;
   /** Known model versions with their manifest figures (for GET /api/v1/metrics). */
   models(): readonly ModelInfo[];
+  /**
+   * The model that would answer this input (a canary for part of the traffic); used for the cache
+   * key so a canary's request never gets the active model's cached answer. Absent: `current()`.
+   */
+  modelFor?(input: PredictorInput): ModelRef | undefined;
 }

@@ -77,6 +77,7 @@ export {
   prefixed,
   type ShippedRegistration,
 } from './registry/model-registry.js';
+export { type EnsureShippedOptions, ensureShippedRegistered } from './registry/shipped.js';
 export {
   baseWeightsFromReputation,
   REPUTATION_CURSOR,

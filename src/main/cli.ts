@@ -3,6 +3,7 @@ import { type CliContext, runCli } from '../cli/index.js';
 import { loadConfig } from '../config/index.js';
 import { startServer } from './server.js';
 import { VERSION } from './version.js';
+import { startWorker } from './worker.js';
 
 /** The real process context: stdin/stdout/stderr and `process.env`. */
 export const processContext: CliContext = {
@@ -15,6 +16,7 @@ export const processContext: CliContext = {
   },
   loadConfig: (overrides = {}) => loadConfig({ ...process.env, ...overrides }),
   startServer,
+  startWorker,
 };
 
 /** Entry point of the `cyberstreams` binary. */

@@ -71,6 +71,8 @@ export interface LoadedPredictorParts {
   predictor: ServicePredictor;
   warninglists: WarninglistIndex;
   techniques: TechniqueMapper | undefined;
+  /** The same composition around another severity model (the learning loop's active, canary and shadow versions). */
+  variant: (severity: LoadedSeverityModel) => ServicePredictor;
 }
 
 /** Builds the real predictor from the configuration: shipped severity model, warninglists, technique model. */
@@ -87,5 +89,6 @@ export async function loadServicePredictor(
     predictor: createServicePredictor({ severity, warninglists, techniques }),
     warninglists,
     techniques,
+    variant: (other) => createServicePredictor({ severity: other, warninglists, techniques }),
   };
 }

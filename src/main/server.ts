@@ -13,6 +13,7 @@ import {
   startRetentionPurge,
 } from '../store/index.js';
 import { createGraphEnricher, createThreatRecorder } from './graph-adapters.js';
+import { startServingLearning } from './learning.js';
 import { loadServicePredictor } from './load-predictor.js';
 import { createLogger } from './logger.js';
 import { VERSION } from './version.js';
@@ -86,12 +87,24 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }
     }
     const metrics = new ServiceMetrics();
+    // The self-learning loop serves the registry's active model (the shipped one on a fresh data dir).
+    const learning = await startServingLearning({
+      config,
+      store,
+      redis,
+      logger,
+      metrics,
+      variant: parts.variant,
+    });
+    closers.push(() => learning.close());
+    predictor.setSeverityModel(undefined);
     const app = await buildApp({
       store,
       logger,
       clock: systemClock,
       version: VERSION,
-      predictor,
+      predictor: learning.predictor,
+      learning: learning.http,
       metrics,
       enricher,
       threats,
@@ -129,8 +142,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     closers.push(() => retention.stop());
     await warnAboutAuth(config, store.apiKeys.countActive.bind(store.apiKeys), logger);
     const address = await app.listen({ host: config.HOST, port: config.PORT });
+    learning.start();
     logger.info(
-      { address, store: store.kind, redis: redis !== undefined, model: predictor.current() ?? null },
+      { address, store: store.kind, redis: redis !== undefined, model: learning.predictor.current() ?? null },
       'cyberstreams listening',
     );
     let stopping: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import type { Clock } from '../../core/index.js';
+import type { DriftReport } from '../../learning/index.js';
 import { SEVERITY_CLASSES } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { ServiceMetrics } from '../metrics.js';
@@ -17,6 +18,8 @@ export interface MetricsRouteDeps {
   clock: Clock;
   /** How many recent predictions per model version the latency percentiles cover. Default 10,000. */
   latencyWindow?: number;
+  /** This replica's drift report (self-learning loop); absent: no `drift` field. */
+  drift?: () => DriftReport | null;
 }
 
 type ModelMetrics = Static<typeof ApiMetricsSchema>['models'][number];
@@ -103,6 +106,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRouteDeps> = async 
         generatedAt: new Date(deps.clock.now()).toISOString(),
         activeModel: active === undefined ? null : { family: active.family, version: active.version },
         models: [...byVersion.values()],
+        ...(deps.drift === undefined ? {} : { drift: deps.drift() }),
       };
     },
   );

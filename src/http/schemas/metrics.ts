@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { DriftReportSchema } from '../../learning/index.js';
 import { SEVERITY_CLASSES } from '../../model/index.js';
 
 const count = Type.Integer({ minimum: 0 });
@@ -67,6 +68,12 @@ export const ApiMetricsSchema = Type.Object(
       Type.Null(),
     ]),
     models: Type.Array(ModelMetricsSchema),
+    drift: Type.Optional(
+      Type.Union([DriftReportSchema, Type.Null()], {
+        description:
+          "PSI per feature family and on the predicted-class mix, KS per numeric slot: this replica's live traffic against the active model's training reference.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

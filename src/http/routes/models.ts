@@ -1,0 +1,251 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { AppError } from '../../core/index.js';
+import { ExperimentReportSchema } from '../../learning/index.js';
+import type { StoredLearningJob, StoredModelVersion } from '../../store/index.js';
+import type { Principal } from '../auth.js';
+import type { LearningHttpDeps } from '../learning-deps.js';
+import { PROTECTED_ERRORS, ProblemSchema } from '../schemas/common.js';
+import {
+  FamilyParamsSchema,
+  type JobReply,
+  JobSchema,
+  ModelDetailSchema,
+  ModelListSchema,
+  PromoteRequestSchema,
+  RetrainReplySchema,
+  RetrainRequestSchema,
+  RollbackRequestSchema,
+  TransitionReplySchema,
+  VersionParamsSchema,
+} from '../schemas/learning.js';
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/** The list entry of a version (same fields as `cyberstreams models list --json`). */
+export function versionReply(v: StoredModelVersion) {
+  return {
+    version: v.version,
+    family: v.family,
+    status: v.status,
+    metrics: v.metrics,
+    parent: v.parentVersion,
+    createdAt: iso(v.createdAt),
+    statusChangedAt: iso(v.statusChangedAt),
+    trainingDataSha256: v.trainingDataSha256,
+  };
+}
+
+/** A job record as answered. */
+export function jobReply(j: StoredLearningJob): JobReply {
+  return {
+    id: j.id,
+    family: j.family,
+    trigger: j.trigger,
+    requestedBy: j.requestedBy,
+    status: j.status,
+    progress: j.progress,
+    message: j.message,
+    attempts: j.attempts,
+    error: j.error,
+    result: j.result,
+    createdAt: iso(j.createdAt),
+    startedAt: j.startedAt === null ? null : iso(j.startedAt),
+    finishedAt: j.finishedAt === null ? null : iso(j.finishedAt),
+  };
+}
+
+const actorOf = (p: Principal | null) => `api:${p?.keyId ?? 'auth-disabled'}`;
+
+const SECURITY: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearer: [] }];
+const READ = { tags: ['models'], security: SECURITY };
+
+/**
+ * The model registry over HTTP: list and show versions (predict or admin),
+ * retrain, promote and roll back (admin), job status and the canary/shadow
+ * experiment reports.
+ */
+export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (app, deps) => {
+  app.get(
+    '/api/v1/models',
+    {
+      config: { auth: ['predict'] },
+      schema: {
+        ...READ,
+        summary: 'Every model version: status, holdout figures, lineage',
+        response: { 200: ModelListSchema, ...PROTECTED_ERRORS },
+      },
+    },
+    async () => ({
+      servingFamily: deps.servingFamily,
+      canaryShare: deps.canaryShare(),
+      models: (await deps.registry.list()).map(versionReply),
+    }),
+  );
+
+  app.get(
+    '/api/v1/models/experiments',
+    {
+      config: { auth: ['predict'] },
+      schema: {
+        ...READ,
+        summary:
+          'Canary and shadow reports: agreement, latency, accuracy on feedback, McNemar test and p-value',
+        response: {
+          200: Type.Object({ reports: Type.Array(ExperimentReportSchema) }, { additionalProperties: false }),
+          ...PROTECTED_ERRORS,
+        },
+      },
+    },
+    async () => ({ reports: await deps.experiments() }),
+  );
+
+  app.get(
+    '/api/v1/models/jobs',
+    {
+      config: { auth: ['predict'] },
+      schema: {
+        ...READ,
+        summary: 'Recent retraining jobs with status and progress',
+        response: {
+          200: Type.Object({ jobs: Type.Array(JobSchema) }, { additionalProperties: false }),
+          ...PROTECTED_ERRORS,
+        },
+      },
+    },
+    async () => ({ jobs: (await deps.jobs.list({ limit: 50 })).map(jobReply) }),
+  );
+
+  app.get(
+    '/api/v1/models/jobs/:id',
+    {
+      config: { auth: ['predict'] },
+      schema: {
+        ...READ,
+        summary: 'One retraining job: status, progress, result (the gate decision)',
+        params: Type.Object(
+          { id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: JobSchema, ...PROTECTED_ERRORS, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const job = await deps.jobs.get(request.params.id);
+      if (job === undefined) throw new AppError('CS_ERR_NOT_FOUND', `No retraining job ${request.params.id}`);
+      return jobReply(job);
+    },
+  );
+
+  app.get(
+    '/api/v1/models/:family/:version',
+    {
+      config: { auth: ['predict'] },
+      schema: {
+        ...READ,
+        summary: 'One model version with its manifest, gate evaluation and status history',
+        params: VersionParamsSchema,
+        response: { 200: ModelDetailSchema, ...PROTECTED_ERRORS, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const v = await deps.registry.find(request.params.version, request.params.family);
+      const history = await deps.registry.history(v.family, v.version);
+      return {
+        ...versionReply(v),
+        manifest: v.manifest,
+        evaluation: v.evaluation,
+        history: history.map((h) => ({
+          from: h.fromStatus,
+          to: h.toStatus,
+          actor: h.actor,
+          reason: h.reason,
+          at: iso(h.at),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/models/retrain',
+    {
+      config: { auth: ['admin'] },
+      schema: {
+        ...READ,
+        summary: 'Queue a retraining (admin); the candidate is promoted only through the gate',
+        body: RetrainRequestSchema,
+        response: { 202: RetrainReplySchema, ...PROTECTED_ERRORS, 404: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const family = request.body.family ?? deps.servingFamily;
+      if (family === null)
+        throw new AppError('CS_ERR_NOT_FOUND', 'No model is registered, so there is nothing to retrain');
+      if ((await deps.registry.active(family)) === undefined) {
+        throw new AppError('CS_ERR_NOT_FOUND', `No active ${family} model to retrain`);
+      }
+      const { job, created } = await deps.queue.enqueue({
+        family,
+        trigger: 'manual',
+        requestedBy: actorOf(request.principal),
+        payload: {
+          reason: request.body.reason ?? 'retraining requested over the API',
+          settings: request.body.settings ?? {},
+        },
+      });
+      return reply.status(202).send({ created, job: jobReply(job) });
+    },
+  );
+
+  app.post(
+    '/api/v1/models/:family/:version/promote',
+    {
+      config: { auth: ['admin'] },
+      schema: {
+        ...READ,
+        summary: 'Make a version active (or canary, shadow); every replica swaps within MODEL_POLL_MS',
+        params: VersionParamsSchema,
+        body: PromoteRequestSchema,
+        response: { 200: TransitionReplySchema, ...PROTECTED_ERRORS, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const v = await deps.registry.find(request.params.version, request.params.family);
+      const r = await deps.registry.promote(
+        v,
+        request.body.to ?? 'active',
+        actorOf(request.principal),
+        request.body.reason ?? 'promoted over the API',
+      );
+      return {
+        changed: versionReply(r.changed),
+        demoted: r.demoted === null ? null : versionReply(r.demoted),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/models/:family/rollback',
+    {
+      config: { auth: ['admin'] },
+      schema: {
+        ...READ,
+        summary: 'Return the family to the version active before the current one',
+        params: FamilyParamsSchema,
+        body: RollbackRequestSchema,
+        response: { 200: TransitionReplySchema, ...PROTECTED_ERRORS, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const r = await deps.registry.rollback(
+        request.params.family,
+        actorOf(request.principal),
+        request.body.reason ?? 'rolled back over the API',
+      );
+      return {
+        changed: versionReply(r.changed),
+        demoted: r.demoted === null ? null : versionReply(r.demoted),
+      };
+    },
+  );
+};
