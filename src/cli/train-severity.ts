@@ -9,12 +9,14 @@ import {
   applyOverrides,
   DEFAULT_HASHED_SETTINGS,
   DEFAULT_MLP_SETTINGS,
+  ENSEMBLE_FAMILY,
   HASHED_FAMILY,
   HashedTrainSettingsSchema,
   loadSeverityCorpus,
   MLP_FAMILY,
   MlpTrainSettingsSchema,
   type TrainHooks,
+  trainEnsembleSeverity,
   trainHashedSeverity,
   trainMlpSeverity,
   writeModelDir,
@@ -57,12 +59,14 @@ function usage(message: string): AppError {
 /**
  * `cyberstreams train --task severity --out DIR [--data-dir DIR] [--seed N] [--set key=value]...`
  *
- * Trains the shipped severity model family (hashed n-gram network) or, with
- * `--set family=tfjs-mlp`, the design's TF.js baseline, from the public data
- * folder, and writes a versioned model directory. Other `--set` keys: `cv=K`
- * (k-fold cross-validation on train, recorded in the manifest), `weak=N` (most
- * weak informational examples, default 1500), `parent=VERSION`, and any model
- * setting (`epochs=10`, `features.buckets=131072`, ...).
+ * Trains a severity model from the public data folder and writes a versioned
+ * model directory. `--set family=` picks the family: `hashed-ngram` (default),
+ * `tfjs-mlp` (the design's TF.js baseline) or `ensemble` (both, pooled). Other
+ * `--set` keys: `cv=K` (k-fold cross-validation on train, hashed family,
+ * recorded in the manifest), `weak=N` (most weak informational examples,
+ * default 1500), `parent=VERSION`, and any model setting (`epochs=10`,
+ * `features.buckets=131072`, ...; for an ensemble, MLP settings take the
+ * prefix `mlp.`, e.g. `mlp.epochs=20`).
  * Prints progress on stderr and one JSON summary as the last stdout line.
  * Typed structurally as a `CliTask<TrainOptions>` (importing that type from
  * tasks.ts would make an import cycle, as tasks.ts lists this task).
@@ -77,8 +81,10 @@ export const trainSeverityTask = {
   ): Promise<void> {
     const started = Date.now();
     const family = opts.settings.family ?? HASHED_FAMILY;
-    if (family !== HASHED_FAMILY && family !== MLP_FAMILY) {
-      throw usage(`--set family must be ${HASHED_FAMILY} or ${MLP_FAMILY}, got "${family}"`);
+    if (family !== HASHED_FAMILY && family !== MLP_FAMILY && family !== ENSEMBLE_FAMILY) {
+      throw usage(
+        `--set family must be ${HASHED_FAMILY}, ${MLP_FAMILY} or ${ENSEMBLE_FAMILY}, got "${family}"`,
+      );
     }
     const cv = Number(opts.settings.cv ?? '0');
     if (!Number.isInteger(cv) || cv < 0 || cv === 1 || cv > 20)
@@ -89,16 +95,29 @@ export const trainSeverityTask = {
     const modelKeys = Object.fromEntries(
       Object.entries(opts.settings).filter(([k]) => !(TASK_KEYS as readonly string[]).includes(k)),
     );
-    const overrides = { ...modelKeys, seed: String(opts.seed) };
+    const seed = String(opts.seed);
+    const plainKeys = Object.fromEntries(Object.entries(modelKeys).filter(([k]) => !k.startsWith('mlp.')));
+    const mlpKeys = Object.fromEntries(
+      Object.entries(modelKeys)
+        .filter(([k]) => k.startsWith('mlp.'))
+        .map(([k, v]) => [k.slice(4), v]),
+    );
+    if (family !== ENSEMBLE_FAMILY && Object.keys(mlpKeys).length > 0) {
+      throw usage('settings with the prefix mlp. apply to --set family=ensemble only');
+    }
     const hashed =
-      family === HASHED_FAMILY
-        ? applyOverrides(DEFAULT_HASHED_SETTINGS, overrides, HashedTrainSettingsSchema)
-        : undefined;
-    const mlp =
       family === MLP_FAMILY
-        ? applyOverrides(DEFAULT_MLP_SETTINGS, overrides, MlpTrainSettingsSchema)
-        : undefined;
-    const problems = hashed?.problems ?? mlp?.problems ?? [];
+        ? undefined
+        : applyOverrides(DEFAULT_HASHED_SETTINGS, { ...plainKeys, seed }, HashedTrainSettingsSchema);
+    const mlp =
+      family === HASHED_FAMILY
+        ? undefined
+        : applyOverrides(
+            DEFAULT_MLP_SETTINGS,
+            family === MLP_FAMILY ? { ...plainKeys, seed } : { ...mlpKeys, seed },
+            MlpTrainSettingsSchema,
+          );
+    const problems = [...(hashed?.problems ?? []), ...(mlp?.problems ?? [])];
     if (problems.length > 0) throw usage(`invalid --set: ${problems.join('; ')}`);
 
     const sink = sinkOf(ctx);
@@ -131,7 +150,27 @@ export const trainSeverityTask = {
     const hooks = progressHooks(sink);
     const parentVersion = opts.settings.parent ?? null;
     let summary: Record<string, unknown>;
-    if (hashed) {
+    if (hashed && mlp) {
+      if (cv > 0) ctx.stderr('note: cross-validation runs with the hashed family alone; cv ignored\n');
+      const result = await trainEnsembleSeverity(
+        corpus,
+        { hashed: hashed.settings, mlp: mlp.settings },
+        opts.out,
+        {
+          clock: systemClock,
+          parentVersion,
+          hooks,
+        },
+      );
+      hooks.done();
+      summary = {
+        family: result.manifest.family,
+        version: result.manifest.version,
+        hashedWeight: result.weight,
+        calibration: result.calibration,
+        validation: result.manifest.metrics,
+      };
+    } else if (hashed) {
       const result = trainHashedSeverity(corpus, hashed.settings, {
         clock: systemClock,
         parentVersion,

@@ -10,6 +10,14 @@ export interface SeverityFamilyLoader {
   family: string;
   /** The `featureSpecVersion` values this build can feed to the family's weights. */
   acceptsFeatureSpec(version: string): boolean;
-  /** Loads the weights from `dir`; the manifest has already been checked against this build. */
-  load(dir: string, manifest: ModelManifest): Promise<SeverityModel>;
+  /**
+   * Loads the weights from `dir`; the manifest has already been checked
+   * against this build. `loadMember` loads another model directory (with all
+   * checks), for families made of members (ensembles).
+   */
+  load(
+    dir: string,
+    manifest: ModelManifest,
+    loadMember: (dir: string) => Promise<SeverityModel>,
+  ): Promise<SeverityModel>;
 }

@@ -24,6 +24,13 @@ export {
   type LfMeasurement,
   measureLabellingFunctions,
 } from './data/weak-labels.js';
+export { ENSEMBLE_FAMILY, ensembleFamily } from './ensemble/ensemble-family.js';
+export { EnsembleSeverityModel, poolProbabilities } from './ensemble/ensemble-model.js';
+export {
+  ENSEMBLE_MEMBERS,
+  type EnsembleTrainResult,
+  trainEnsembleSeverity,
+} from './ensemble/train-ensemble.js';
 export {
   type CalibrationReport,
   calibrationReport,

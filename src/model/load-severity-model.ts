@@ -1,4 +1,5 @@
 import { AppError } from '../core/index.js';
+import { ensembleFamily } from './ensemble/ensemble-family.js';
 import type { SeverityFamilyLoader } from './family.js';
 import { type ModelManifest, readManifest } from './format/manifest.js';
 import { hashedFamily } from './hashed/hashed-family.js';
@@ -6,7 +7,7 @@ import { mlpFamily } from './mlp/mlp-family.js';
 import { SEVERITY_CLASSES, type SeverityModel } from './severity.js';
 
 /** Every severity model family this build can load, by manifest `family`. */
-const FAMILIES: readonly SeverityFamilyLoader[] = [hashedFamily, mlpFamily];
+const FAMILIES: readonly SeverityFamilyLoader[] = [hashedFamily, mlpFamily, ensembleFamily];
 
 /**
  * Throws `CS_ERR_MODEL_INCOMPATIBLE` unless this build can run the model the
@@ -63,5 +64,5 @@ export function checkCompatible(manifest: ModelManifest, where: string): Severit
 export async function loadSeverityModel(dir: string): Promise<SeverityModel> {
   const manifest = await readManifest(dir);
   const loader = checkCompatible(manifest, dir);
-  return loader.load(dir, manifest);
+  return loader.load(dir, manifest, loadSeverityModel);
 }

@@ -11,7 +11,7 @@ import {
   serializeFeatureArtefacts,
 } from '../../features/index.js';
 import { type LabelledDoc, SEVERITY_CLASSES } from '../../ingest/index.js';
-import { type Calibration, fitCalibration, IDENTITY_CALIBRATION } from '../calibrate.js';
+import { applyCalibration, type Calibration, fitCalibration, IDENTITY_CALIBRATION } from '../calibrate.js';
 import type { SeverityCorpus } from '../data/severity-corpus.js';
 import { evaluateSeverity, type SeverityEvaluation } from '../eval/evaluate.js';
 import { CURRENT_MANIFEST_FORMAT, MANIFEST_FILE, type ModelManifest } from '../format/manifest.js';
@@ -133,6 +133,8 @@ async function fitMlp(
 export interface MlpTrainResult {
   manifest: ModelManifest;
   calibration: Calibration;
+  /** Calibrated probabilities of the train-only fit on the validation examples, in order. */
+  validationProbabilities: number[][];
   validation: { fourClass: SeverityEvaluation; fiveClass: SeverityEvaluation; uncalibratedEce4: number };
 }
 
@@ -221,5 +223,10 @@ export async function trainMlpSeverity(
     `${JSON.stringify({ corpus: corpus.report, settings: s, calibration, validation }, null, 1)}\n`,
   );
   await writeFile(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { manifest, calibration, validation };
+  return {
+    manifest,
+    calibration,
+    validationProbabilities: raw.map((p) => applyCalibration(p, calibration)),
+    validation,
+  };
 }

@@ -35,6 +35,8 @@ export interface SeverityTrainResult {
   /** The final model, ready to predict. */
   model: HashedSeverityModel;
   calibration: Calibration;
+  /** Calibrated probabilities of the train-only fit on the validation examples, in order (for ensembling). */
+  validationProbabilities: number[][];
   /** Figures of the train-only fit on validation, calibrated. */
   validation: { fourClass: SeverityEvaluation; fiveClass: SeverityEvaluation; uncalibratedEce4: number };
   crossValidation?: CrossValidation;
@@ -179,6 +181,7 @@ export function trainHashedSeverity(
     },
     model,
     calibration,
+    validationProbabilities: raw.map((p) => applyCalibration(p, calibration)),
     validation,
     ...(crossValidation ? { crossValidation } : {}),
   };
