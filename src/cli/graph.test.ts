@@ -137,7 +137,9 @@ test('graph import, stats, query, patterns, enrich and export work end to end on
 test('graph commands report usage errors with exit 2 and bad input with exit 1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cs-cli-graph-'));
   try {
+    writeFileSync(join(dir, 'bad-request.json'), JSON.stringify({ techniques: [{ id: 'T1', score: 3 }] }));
     const cases: [string[], number][] = [
+      [['graph', 'enrich', join(dir, 'bad-request.json')], EXIT.failure],
       [['graph', 'import'], EXIT.usage],
       [['graph', 'import', '--builtin', fixture('kev-sample.json')], EXIT.usage],
       [['graph', 'export', '--format', 'xml'], EXIT.usage],

@@ -1,13 +1,14 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../core/index.js';
+import { AppError, validate } from '../core/index.js';
 import {
   cypherProblem,
   type Direction,
   defaultCataloguePaths,
   EDGE_TYPES,
   type EdgeType,
+  EnrichInputSchema,
   enrich,
   ensureCatalogueLoaded,
   exportCypher,
@@ -376,7 +377,9 @@ export function registerGraph(program: Command, ctx: CliContext): void {
           throw new AppError('CS_ERR_INPUT_UNREADABLE', 'stdin is not JSON', { cause });
         }
       } else input = await readJsonFile(file);
-      await withGraph(ctx, async (g) => json(ctx, await enrich(g, input as never)));
+      // Checked before the graph is opened; enrich() checks again (it is also called by the HTTP route).
+      const request = validate(EnrichInputSchema, input, 'Enrichment request');
+      await withGraph(ctx, async (g) => json(ctx, await enrich(g, request)));
     });
 
   // The program applies its exit and output overrides to top-level commands only; nested ones need them too.
