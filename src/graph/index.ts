@@ -55,6 +55,7 @@ export {
   CVE_ID,
   parentTechniqueId,
   TECHNIQUE_ID,
+  techniqueIdOf,
   techniqueNodeId,
   threatNodeId,
   vulnerabilityNodeId,
