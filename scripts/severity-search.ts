@@ -147,15 +147,17 @@ async function main(): Promise<void> {
       report: { type: 'string' },
     },
   });
+  // Names trials of this run apart from earlier runs in the same log.
+  const runId = new Date().toISOString().slice(5, 16).replace(/[-:T]/g, '');
   const trials: { name: string; overrides: Record<string, string> }[] = values.trial.map((t, i) => ({
-    name: `manual-${i + 1}`,
+    name: `manual-${runId}-${i + 1}`,
     overrides: parseTrial(t),
   }));
   const rng = createRng(Number(values['search-seed']));
   for (let i = 0; i < Number(values.random); i++) {
     const overrides: Record<string, string> = {};
     for (const [k, vs] of Object.entries(SPACE)) overrides[k] = vs[rng.int(vs.length)] as string;
-    trials.push({ name: `random-${values['search-seed']}-${i + 1}`, overrides });
+    trials.push({ name: `random-s${values['search-seed']}-${i + 1}`, overrides });
   }
   if (trials.length > 0) {
     const corpus = await loadSeverityCorpus(values.data, { seed: DEFAULT_HASHED_SETTINGS.seed });

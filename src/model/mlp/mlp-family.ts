@@ -5,6 +5,7 @@ import type { SeverityFamilyLoader } from '../family.js';
 import type { ModelManifest } from '../format/manifest.js';
 import { MlpConfigV1Schema } from '../format/mlp-v1.js';
 import { readModelFile } from '../format/model-dir.js';
+import { denseStackOf } from './dense-stack.js';
 import { MlpSeverityModel } from './mlp-model.js';
 import { loadLayersModelFromDir } from './tfjs-io.js';
 import { tfjs } from './tfjs-runtime.js';
@@ -24,7 +25,10 @@ export async function loadMlpModel(dir: string, manifest: ModelManifest): Promis
   const artefacts = parseFeatureArtefacts(features, `${dir}/features.json`);
   const tf = await tfjs();
   const network = await loadLayersModelFromDir(dir);
-  return new MlpSeverityModel(tf, network, artefacts, config, calibrationOf(manifest), {
+  // Inference reads the dense layers once and runs them as plain arithmetic (see dense-stack.ts).
+  const layers = denseStackOf(network);
+  network.dispose();
+  return new MlpSeverityModel(tf, layers, artefacts, config, calibrationOf(manifest), {
     family: manifest.family,
     version: manifest.version,
   });

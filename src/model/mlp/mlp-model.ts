@@ -4,6 +4,7 @@ import { applyCalibration, type Calibration } from '../calibrate.js';
 import type { MlpConfigV1 } from '../format/mlp-v1.js';
 import { toPrediction } from '../hashed/hashed-model.js';
 import type { SeverityInput, SeverityModel, SeverityModelRef, SeverityPrediction } from '../severity.js';
+import { type DenseLayer, denseForward } from './dense-stack.js';
 import type { tfjs } from './tfjs-runtime.js';
 
 type Tf = Awaited<ReturnType<typeof tfjs>>;
@@ -17,9 +18,13 @@ export class MlpSeverityModel implements SeverityModel {
   readonly ref: SeverityModelRef;
   private disposed = false;
 
+  /**
+   * @param network the TF.js network (training: used as is), or its dense
+   *   layers read out once (inference after loading: plain arithmetic, same function).
+   */
   constructor(
     private readonly tf: Tf,
-    private readonly network: LayersModel,
+    private readonly network: LayersModel | readonly DenseLayer[],
     private readonly artefacts: FeatureArtefacts,
     private readonly config: MlpConfigV1,
     private readonly calibration: Calibration,
@@ -48,13 +53,17 @@ export class MlpSeverityModel implements SeverityModel {
   /** Uncalibrated probabilities of many documents. */
   rawBatch(docs: readonly SeverityInput[]): Float64Array[] {
     if (docs.length === 0) return [];
+    const net = this.network;
+    if (Array.isArray(net))
+      return docs.map((d) => denseForward(net as readonly DenseLayer[], this.vector(d)));
+    const layers = net as LayersModel;
     const dim = this.config.standardize.mean.length;
     const flat = new Float32Array(docs.length * dim);
     docs.forEach((d, i) => {
       flat.set(this.vector(d), i * dim);
     });
     const probs = this.tf.tidy(() => {
-      const out = this.network.predict(this.tf.tensor2d(flat, [docs.length, dim])) as Tensor;
+      const out = layers.predict(this.tf.tensor2d(flat, [docs.length, dim])) as Tensor;
       return out.dataSync() as Float32Array;
     });
     return docs.map((_, i) => Float64Array.from(probs.subarray(i * 5, i * 5 + 5)));
@@ -71,6 +80,6 @@ export class MlpSeverityModel implements SeverityModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.network.dispose();
+    if (!Array.isArray(this.network)) (this.network as LayersModel).dispose();
   }
 }
