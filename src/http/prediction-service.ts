@@ -160,7 +160,8 @@ export class PredictionService {
       ...(item.source === undefined ? {} : { source: item.source }),
       ...(item.published === undefined ? {} : { published: item.published }),
     };
-    const routingKey = principal?.keyId ?? item.id;
+    // Sticky per item when the client names items, else per API key (else the router hashes the text).
+    const routingKey = item.id ?? principal?.keyId;
     const scored: PredictorInput =
       routingKey === undefined || routingKey === null ? input : { ...input, routingKey };
     const { cache, predictor, metrics } = this.#deps;

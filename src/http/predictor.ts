@@ -8,7 +8,7 @@ export interface PredictorInput {
   /** ISO 8601. */
   published?: string;
   /**
-   * Sticky experiment routing: the API key id, else the client's item id. Requests with the same key
+   * Sticky experiment routing: the client's item id, else the API key id. Requests with the same key
    * go to the same model variant (canary or active). Not part of the cache key; never scored.
    */
   routingKey?: string;

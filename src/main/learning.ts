@@ -132,6 +132,7 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     minSamples: core.settings.driftMinSamples,
     psiAlarm: core.settings.driftPsiAlarm,
     clock,
+    checkIntervalMs: Math.max(core.settings.modelPollMs, 1_000),
     onError: (err) => logger.warn({ err }, 'featurizing a prediction for drift failed'),
     onAlarm: (report) => {
       if (core.settings.retrainOnDrift) void triggers?.drift(`drift alarm: ${report.reasons.join('; ')}`);

@@ -128,14 +128,14 @@ export interface ModelRegistryRepository {
 export function checkTransition(current: StoredModelVersion, t: ModelTransition): void {
   if (current.status === t.to) {
     throw new AppError('CS_ERR_CONFLICT', `${t.family}/${t.version} is already ${t.to}`, {
-      details: { status: current.status },
+      details: { currentStatus: current.status },
     });
   }
   if (t.expectedFrom !== undefined && !t.expectedFrom.includes(current.status)) {
     throw new AppError(
       'CS_ERR_CONFLICT',
       `${t.family}/${t.version} is ${current.status}, expected ${t.expectedFrom.join(' or ')}`,
-      { details: { status: current.status, expected: t.expectedFrom } },
+      { details: { currentStatus: current.status, expected: t.expectedFrom } },
     );
   }
 }

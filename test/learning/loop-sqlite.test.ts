@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/main/server.js';
 import { openSqliteStore } from '../../src/store/index.js';
@@ -30,7 +31,9 @@ test('embedded loop: feedback -> retraining -> gate -> promotion -> hot swap -> 
     const seed = openSqliteStore({ path: join(dataDir, 'cyberstreams.sqlite') });
     const keys = await createKeys(seed);
     await seed.close();
-    const server = await startServer(loadConfig({ ...env, DATA_DIR: dataDir, RETRAIN_EVERY_FEEDBACK: '30' }));
+    const server = await startServer(
+      loadConfig({ ...env, DATA_DIR: dataDir, RETRAIN_EVERY_FEEDBACK: '30', CANARY_SHARE: '0.5' }),
+    );
     const api = client(server.address);
     try {
       // The shipped model is registered as active on the fresh data dir and answers.
@@ -89,38 +92,51 @@ test('embedded loop: feedback -> retraining -> gate -> promotion -> hot swap -> 
 
       // Keep requests in flight while the job runs and the new model is swapped in.
       let stop = false;
-      const statuses: number[] = [];
+      const statuses: (number | string)[] = [];
       const traffic = (async () => {
         let i = 0;
         while (!stop) {
-          const r = await api('POST', '/api/v1/predict', keys.predict, {
-            text: `${novel[i % 40]} again ${i}`,
-          });
-          statuses.push(r.status);
+          try {
+            const r = await api('POST', '/api/v1/predict', keys.predict, {
+              text: `${novel[i % 40]} again ${i}`,
+            });
+            statuses.push(r.status);
+          } catch (err) {
+            // A transport failure is recorded (and fails the check below) instead of escaping as an unhandled rejection.
+            statuses.push(`${(err as Error).message}: ${String((err as { cause?: unknown }).cause)}`);
+          }
           i++;
+          await sleep(10);
         }
       })();
 
-      const job = await waitFor('the retraining job', async () => {
-        const r = await api<{ jobs: JobReplyBody[] }>('GET', '/api/v1/models/jobs', keys.predict);
-        const j = r.body.jobs[0];
-        return j !== undefined && (j.status === 'succeeded' || j.status === 'failed') ? j : undefined;
-      });
-      assert.equal(job.status, 'succeeded', JSON.stringify(job));
-      assert.equal(job.trigger, 'feedback');
-      assert.equal(job.result?.gate.passed, true, job.result?.gate.reasons.join('; '));
-      assert.equal(job.result?.status, 'active');
-      const candidate = job.result!.candidateVersion;
-
-      // Hot swap: the replica serves the promoted version, without a failed request.
-      const swapped = await waitFor('the hot swap', async () => {
-        const r = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, {
-          text: novelTexts(1, 500)[0],
+      let job: JobReplyBody;
+      let swapped: PredictReply;
+      try {
+        job = await waitFor('the retraining job', async () => {
+          const r = await api<{ jobs: JobReplyBody[] }>('GET', '/api/v1/models/jobs', keys.predict);
+          const j = r.body.jobs[0];
+          return j !== undefined && (j.status === 'succeeded' || j.status === 'failed') ? j : undefined;
         });
-        return r.body.model.version === candidate ? r.body : undefined;
-      });
-      stop = true;
-      await traffic;
+        assert.equal(job.status, 'succeeded', JSON.stringify(job));
+        assert.equal(job.trigger, 'feedback');
+        assert.equal(job.result?.gate.passed, true, job.result?.gate.reasons.join('; '));
+        assert.equal(job.result?.status, 'active');
+        const promoted = job.result!.candidateVersion;
+
+        // Hot swap: the replica serves the promoted version, without a failed request.
+        swapped = await waitFor('the hot swap', async () => {
+          const r = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, {
+            text: novelTexts(1, 500)[0],
+          });
+          return r.body.model.version === promoted ? r.body : undefined;
+        });
+      } finally {
+        // Stops the traffic however the wait ended, so a failure never leaves a request loop running.
+        stop = true;
+        await traffic;
+      }
+      const candidate = job.result!.candidateVersion;
       assert.ok(statuses.length > 0);
       assert.deepEqual([...new Set(statuses)], [200]);
       assert.equal(swapped.severity, 'critical');
@@ -176,6 +192,52 @@ test('embedded loop: feedback -> retraining -> gate -> promotion -> hot swap -> 
         });
         return r.body.model.version === shippedVersion ? true : undefined;
       });
+
+      // Canary: the retrained version answers its share (sticky per item id); its report carries a McNemar test.
+      const canary = await api('POST', `/api/v1/models/${family}/${candidate}/promote`, keys.admin, {
+        to: 'canary',
+      });
+      assert.equal(canary.status, 200);
+      const fresh = novelTexts(60, 1234);
+      let probe = 0;
+      const served = await waitFor('the canary to be loaded', async () => {
+        // New item ids each time: some of them fall in the canary's share once it is loaded.
+        const r = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, {
+          text: fresh[0],
+          id: `probe-${probe++}`,
+        });
+        return r.body.model.version === candidate ? true : undefined;
+      });
+      assert.equal(served, true);
+      const byVersion = new Map<string, number>();
+      for (const [i, text] of fresh.entries()) {
+        const r = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, { text, id: `item-${i}` });
+        byVersion.set(r.body.model.version, (byVersion.get(r.body.model.version) ?? 0) + 1);
+        // Sticky: the same item id gets the same version again.
+        const again = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, {
+          text: `${text} ?`,
+          id: `item-${i}`,
+        });
+        assert.equal(again.body.model.version, r.body.model.version);
+        await api('POST', '/api/v1/feedback', keys.feedback, {
+          predictionId: r.body.id,
+          correctLabel: 'critical',
+        });
+      }
+      assert.ok((byVersion.get(candidate) ?? 0) >= 15, JSON.stringify([...byVersion]));
+      assert.ok((byVersion.get(shippedVersion) ?? 0) >= 15, JSON.stringify([...byVersion]));
+      const experiments = await waitFor('the canary report', async () => {
+        const r = await api<{
+          reports: { role: string; verdict: string; test: { pValue: number }; summary: string }[];
+        }>('GET', '/api/v1/models/experiments', keys.predict);
+        const report = r.body.reports[0];
+        return report !== undefined && report.verdict !== 'insufficient-data' ? report : undefined;
+      });
+      assert.equal(experiments.role, 'canary');
+      assert.equal(experiments.verdict, 'better', experiments.summary);
+      assert.ok(experiments.test.pValue < 0.05);
+      const ended = await api('POST', `/api/v1/models/${family}/${shippedVersion}/promote`, keys.admin, {});
+      assert.equal(ended.status, 409, 'promoting the active version again is a conflict');
 
       // Manual retraining over the API (admin): queued, answered 202.
       const manual = await api<{ created: boolean; job: { status: string } }>(

@@ -14,7 +14,7 @@ export interface DriftMonitorOptions {
   /** PSI above which the alarm goes off. */
   psiAlarm: number;
   clock: Clock;
-  /** A report is reused for this long, in ms, so frequent scrapes stay cheap. Default 5,000. */
+  /** A report is reused for this long, in ms, so frequent scrapes stay cheap. Default 1,000. */
   reportTtlMs?: number;
 }
 
@@ -74,7 +74,7 @@ export class DriftMonitor {
   /** The report, computed at most once per `reportTtlMs`. */
   report(): DriftReport {
     const now = this.#opts.clock.now();
-    if (this.#cached !== undefined && now - this.#cached.at < (this.#opts.reportTtlMs ?? 5_000)) {
+    if (this.#cached !== undefined && now - this.#cached.at < (this.#opts.reportTtlMs ?? 1_000)) {
       return this.#cached.report;
     }
     const report = this.#compute(now);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.js';
 import type { FeedbackRepository, LearningStateRepository, StoredLearningJob } from '../../store/index.js';
 import type { JobQueue } from './job-queue.js';
@@ -97,11 +98,11 @@ export class RetrainTriggers {
     const o = this.#o;
     try {
       const period = o.scheduleMinutes * 60_000;
-      // Held for most of a period and never released: at most one scheduled job per period.
+      // Held for most of a period and never released, under an owner used once: at most one scheduled job per period.
       if (
         !(await o.learning.tryLock(
           `schedule:${o.family}`,
-          `${o.owner}:${o.clock.now()}`,
+          `${o.owner}:${randomUUID()}`,
           o.clock.now(),
           period * 0.9,
         ))
@@ -121,7 +122,7 @@ export class RetrainTriggers {
       if (
         !(await o.learning.tryLock(
           `drift:${o.family}`,
-          `${o.owner}:${o.clock.now()}`,
+          `${o.owner}:${randomUUID()}`,
           o.clock.now(),
           o.driftCooldownMs,
         ))

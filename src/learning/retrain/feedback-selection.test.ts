@@ -79,3 +79,12 @@ test('one analyst with few items is never capped below the minimum', () => {
   assert.equal(s.train.length + s.recent.length, 3);
   assert.equal(s.recent.length, 2);
 });
+
+test('feedback without analyst, key or source is not lumped into one capped group', () => {
+  const items = Array.from({ length: 200 }, (_, i) =>
+    item(i, { analyst: null, apiKeyId: null, source: null }),
+  );
+  const s = selectFeedback(items, settings);
+  assert.equal(s.train.length + s.recent.length, 200);
+  assert.deepEqual(s.report.capped, { analyst: 0, apiKey: 0, source: 0 });
+});

@@ -71,7 +71,8 @@ interface Candidate extends FeedbackExample {
  * all still under their cap: max(capMinItems, ⌊share · n⌋) texts of the n in
  * the part (the analyst share for names and keys, the source share for
  * sources). So no analyst, key or source supplies more than its share of the
- * part, however much it sends. Returns the kept texts oldest first and how many
+ * part, however much it sends. Items with no analyst name, no key (authentication off) or no
+ * source are not capped on that dimension (they are no single contributor). Returns the kept texts oldest first and how many
  * each kind of cap left out (a text counts against the first cap it hits).
  */
 function applyCaps(
@@ -91,7 +92,7 @@ function applyCaps(
     const groups: [keyof typeof allowed, string[]][] = [
       ['analyst', e.analysts.map((x) => `a:${x}`)],
       ['apiKey', e.apiKeys.map((x) => `k:${x}`)],
-      ['source', [`s:${e.source ?? '(none)'}`]],
+      ['source', e.source === null ? [] : [`s:${e.source}`]],
     ];
     const hit = groups.find(([kind, keys]) => keys.some((k) => (used.get(k) ?? 0) >= allowed[kind]));
     if (hit !== undefined) {
@@ -155,8 +156,9 @@ export function selectFeedback(
       source: newest.source,
       weight: settings.feedbackWeight * (vote.n / g.items.length),
       createdAt: newest.createdAt,
-      analysts: [...new Set(g.items.map((it) => it.analyst ?? '(none)'))],
-      apiKeys: [...new Set(g.items.map((it) => it.apiKeyId ?? '(none)'))],
+      // Items without an analyst name, key (authentication off) or source are not lumped into one group.
+      analysts: [...new Set(g.items.flatMap((it) => (it.analyst === null ? [] : [it.analyst])))],
+      apiKeys: [...new Set(g.items.flatMap((it) => (it.apiKeyId === null ? [] : [it.apiKeyId])))],
     });
   }
   merged.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));

@@ -64,7 +64,7 @@ export function client(address: string) {
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
+  timeoutMs = 180_000,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/index.js';
+import { startServer } from '../../src/main/server.js';
+import { startWorker } from '../../src/main/worker.js';
+import { openPostgresStore } from '../../src/store/index.js';
+import { TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+import {
+  client,
+  createKeys,
+  type JobReplyBody,
+  type PredictReply,
+  waitFor,
+  writeLoopFixtures,
+} from './helpers/loop.js';
+import { novelTexts } from './helpers/synthetic.js';
+
+/** A fresh PostgreSQL database (the servers use the `public` schema of DATABASE_URL) and how to drop it. */
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `cs_e2e_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/**
+ * The loop on PostgreSQL and Redis with two API replicas and one worker:
+ * feedback sent to either replica is stored once, the feedback-count trigger
+ * queues one job (the replicas agree through the store), the worker trains it
+ * (BullMQ), and both replicas serve the promoted version afterwards, then the
+ * rolled-back one.
+ */
+test('PostgreSQL + Redis: two API replicas and one worker share one retraining and both swap', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-loop-pg-'));
+  const db = await freshDatabase();
+  const prefix = `cs-e2e-${randomBytes(4).toString('hex')}:`;
+  try {
+    const { shippedVersion, env } = await writeLoopFixtures(dir);
+    const seed = await openPostgresStore({ url: db.url, maxConnections: 2 });
+    const keys = await createKeys(seed);
+    await seed.close();
+    const config = loadConfig({
+      ...env,
+      DATA_DIR: join(dir, 'data'),
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      RETRAIN_EVERY_FEEDBACK: '30',
+    });
+    const a = await startServer(config);
+    const b = await startServer(config);
+    const worker = await startWorker(config);
+    try {
+      const apiA = client(a.address);
+      const apiB = client(b.address);
+      for (const api of [apiA, apiB]) {
+        const m = await api<{ models: { version: string; status: string }[] }>(
+          'GET',
+          '/api/v1/models',
+          keys.predict,
+        );
+        assert.deepEqual(
+          m.body.models.map((v) => [v.version, v.status]),
+          [[shippedVersion, 'active']],
+        );
+      }
+      // Predictions and corrective feedback, alternating between the replicas.
+      const texts = novelTexts(40, 3);
+      for (const [i, text] of texts.entries()) {
+        const api = i % 2 === 0 ? apiA : apiB;
+        const p = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, { text });
+        assert.equal(p.status, 200);
+        assert.equal(p.body.model.version, shippedVersion);
+        const other = i % 2 === 0 ? apiB : apiA;
+        const f = await other('POST', '/api/v1/feedback', keys.feedback, {
+          predictionId: p.body.id,
+          correctLabel: 'critical',
+        });
+        assert.equal(f.status, 201);
+      }
+      const job = await waitFor(
+        'the retraining job on the worker',
+        async () => {
+          const r = await apiB<{ jobs: JobReplyBody[] }>('GET', '/api/v1/models/jobs', keys.predict);
+          const j = r.body.jobs[0];
+          return j !== undefined && (j.status === 'succeeded' || j.status === 'failed') ? j : undefined;
+        },
+        90_000,
+      );
+      assert.equal(job.status, 'succeeded', JSON.stringify(job));
+      assert.equal(job.trigger, 'feedback');
+      assert.equal(job.result?.gate.passed, true, job.result?.gate.reasons.join('; '));
+      const candidate = job.result!.candidateVersion;
+      for (const [name, api] of [
+        ['A', apiA],
+        ['B', apiB],
+      ] as const) {
+        await waitFor(`replica ${name} to serve ${candidate}`, async () => {
+          const r = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, {
+            text: novelTexts(1, 900)[0],
+          });
+          return r.body.model.version === candidate ? true : undefined;
+        });
+      }
+
+      // Stored once each, one job for both replicas' triggers.
+      const check = new pg.Client({ connectionString: db.url });
+      await check.connect();
+      try {
+        const fb = await check.query<{ n: string; d: string }>(
+          'SELECT COUNT(*) AS n, COUNT(DISTINCT prediction_id) AS d FROM feedback',
+        );
+        assert.equal(Number(fb.rows[0]?.n), 40);
+        assert.equal(Number(fb.rows[0]?.d), 40);
+        const jobs = await check.query<{ n: string }>(
+          "SELECT COUNT(*) AS n FROM learning_jobs WHERE trigger = 'feedback'",
+        );
+        assert.equal(Number(jobs.rows[0]?.n), 1);
+        const active = await check.query<{ version: string }>(
+          "SELECT version FROM model_versions WHERE status = 'active'",
+        );
+        assert.deepEqual(
+          active.rows.map((r) => r.version),
+          [candidate],
+        );
+      } finally {
+        await check.end();
+      }
+
+      // Rollback through replica B: both replicas return to the shipped version.
+      const family = (await apiA<{ servingFamily: string }>('GET', '/api/v1/models', keys.predict)).body
+        .servingFamily;
+      const rolled = await apiB('POST', `/api/v1/models/${family}/rollback`, keys.admin, { reason: 'e2e' });
+      assert.equal(rolled.status, 200);
+      for (const api of [apiA, apiB]) {
+        await waitFor('the rollback on every replica', async () => {
+          const r = await api<PredictReply>('POST', '/api/v1/predict', keys.predict, {
+            text: 'widget cms advisory',
+          });
+          return r.body.model.version === shippedVersion ? true : undefined;
+        });
+      }
+    } finally {
+      await worker.stop();
+      await b.stop();
+      await a.stop();
+    }
+  } finally {
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    const stale = await redis.keys(`${prefix}*`);
+    if (stale.length > 0) await redis.del(...stale);
+    redis.disconnect();
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
