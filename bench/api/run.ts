@@ -12,6 +12,7 @@
  *   --rate         requests/s of the fixed-rate run (default 1000)
  *   --rounds       interleaved echo/predict throughput rounds (default 2); the median is reported
  *   --out          where to write the JSON results (default bench/api/results.json)
+ *   --models       MODELS_DIR of the service (default: the shipped models/)
  *
  * The service runs as in production: a separate process started by
  * src/main/server.ts with the shipped model, auth on (one predict key),
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '2' },
     out: { type: 'string', default: join(repoRoot, 'bench', 'api', 'results.json') },
+    models: { type: 'string', default: join(repoRoot, 'models') },
   },
 });
 const N_TEXTS = Number(args.texts);
@@ -187,16 +189,23 @@ async function main(): Promise<void> {
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    RATE_LIMIT_MAX: '100000000',
+    RATE_LIMIT_MAX: '10000000',
     PREDICTION_CACHE_MAX_ENTRIES: String(cacheEntries),
     DATABASE_URL: '',
     REDIS_URL: '',
+    MODELS_DIR: resolve(args.models!),
   });
   const auth = { authorization: `Bearer ${key}` };
   const runs: RunResult[] = [];
-  const echo = await startProcess('bench/api/echo-server.ts', {});
-  let service = await startProcess('bench/api/server-process.ts', serviceEnv(0));
+  const children: ChildProcess[] = [];
+  const start = async (file: string, env: Record<string, string>) => {
+    const started = await startProcess(file, env);
+    children.push(started.child);
+    return started;
+  };
   try {
+    const echo = await start('bench/api/echo-server.ts', {});
+    let service = await start('bench/api/server-process.ts', serviceEnv(0));
     const ready = await fetch(`${service.address}/ready`);
     if (ready.status !== 200) throw new Error(`the service is not ready: ${await ready.text()}`);
     const probe = await fetch(`${service.address}/api/v1/predict`, {
@@ -251,7 +260,7 @@ async function main(): Promise<void> {
     );
     runs.push(fixed);
     await stopProcess(service.child);
-    service = await startProcess('bench/api/server-process.ts', serviceEnv(100_000));
+    service = await start('bench/api/server-process.ts', serviceEnv(100_000));
     runs.push(
       await measure('predict, cache on (texts repeat)', `${service.address}/api/v1/predict`, bodies, auth, {
         connections: CONNECTIONS,
@@ -290,8 +299,7 @@ async function main(): Promise<void> {
     writeFileSync(args.out!, `${JSON.stringify(summary, null, 2)}\n`);
     console.log(JSON.stringify({ ...summary, runs: undefined }));
   } finally {
-    await stopProcess(service.child);
-    await stopProcess(echo.child);
+    for (const child of children) await stopProcess(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

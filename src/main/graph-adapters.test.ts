@@ -83,6 +83,25 @@ test('recorded predictions become threats that enrichment relates through shared
       [['T1071.001']],
     );
 
+    // One invalid prediction in a group fails alone; the others of its group are committed.
+    const group = ['g1', 'bad\u0000id', 'g3'].map((id) =>
+      recorder.record({
+        id,
+        text: id,
+        severity: 'low',
+        entities: entities('x'),
+        techniques: [],
+        createdAt: 3,
+      }),
+    );
+    const settled = await Promise.allSettled(group);
+    assert.deepEqual(
+      settled.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.equal((await graph.getNodes([threatNodeId('g1'), threatNodeId('g3')])).length, 2);
+    assert.equal(graph.db.inTransaction, false);
+
     const full = createThreatRecorder(graph, 0);
     await assert.rejects(
       full.record({
