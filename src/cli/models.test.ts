@@ -104,6 +104,17 @@ test('models list/show/promote/rollback/jobs and retrain on the embedded store',
     const promote = await run('models', 'promote', candidate);
     assert.equal(promote.code, 0, promote.err);
     assert.match(promote.out, /is now active; .* is now retired/);
+    assert.match((await run('models', 'experiments')).out, /No canary or shadow is running/);
+    assert.equal((await run('models', 'promote', shippedVersion, '--to', 'shadow')).code, 0);
+    const reports = JSON.parse((await run('models', 'experiments', '--json')).out) as {
+      role: string;
+      verdict: string;
+    }[];
+    assert.deepEqual(
+      reports.map((r) => [r.role, r.verdict]),
+      [['shadow', 'insufficient-data']],
+    );
+    assert.deepEqual(JSON.parse((await run('models', 'sources', '--json')).out), []);
     const jobs = JSON.parse((await run('models', 'jobs', '--json')).out) as { id: string }[];
     assert.equal(jobs.length, 1);
     assert.equal((await run('models', 'job', jobs[0]!.id)).code, 0);

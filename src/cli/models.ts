@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { AppError, systemClock } from '../core/index.js';
 import {
+  buildExperimentReport,
   createLearningCore,
   ensureShippedRegistered,
   inlineTrainer,
@@ -122,7 +123,7 @@ export async function familyOf(core: LearningCore, given: string | undefined): P
 const fmt = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(4));
 
 /**
- * `cyberstreams models list [--json] | show VERSION | promote VERSION [--to S] | rollback | jobs | job ID`:
+ * `cyberstreams models list [--json] | show VERSION | promote VERSION [--to S] | rollback | experiments | sources | jobs | job ID`:
  * the model registry on the configured store.
  */
 export function registerModels(program: Command, ctx: CliContext): void {
@@ -207,6 +208,72 @@ export function registerModels(program: Command, ctx: CliContext): void {
       ctx.stdout(
         `${result.changed.family}/${result.changed.version} is active again; ${result.demoted?.version ?? 'nothing'} was retired.\n`,
       );
+    });
+
+  models
+    .command('experiments')
+    .description(
+      'report the running canary and shadow: agreement, latency, accuracy on feedback, McNemar p-value',
+    )
+    .option('--family <family>', 'the family (default: the only one with an active model)')
+    .option('--json', 'print one JSON array')
+    .action(async (opts: { family?: string; json?: boolean }) => {
+      const reports = await withLearning(ctx, async ({ core, store }) => {
+        const family = await familyOf(core, opts.family);
+        const out = [];
+        for (const role of ['canary', 'shadow'] as const) {
+          const candidate = await core.registry.holding(family, role);
+          if (candidate === undefined) continue;
+          const [observations, agreement] = await Promise.all([
+            store.experiments.labelled(family, candidate.version, 50_000),
+            store.feedback.agreementByModel(),
+          ]);
+          out.push(
+            buildExperimentReport({
+              family,
+              candidateVersion: candidate.version,
+              role,
+              observations,
+              agreement,
+            }),
+          );
+        }
+        return out;
+      });
+      if (opts.json) {
+        ctx.stdout(`${JSON.stringify(reports)}\n`);
+        return;
+      }
+      if (reports.length === 0)
+        ctx.stdout('No canary or shadow is running (models promote VERSION --to canary).\n');
+      for (const r of reports) ctx.stdout(`${r.summary}\n`);
+    });
+
+  models
+    .command('sources')
+    .description('source reputations learnt from feedback (feature slots 50-54)')
+    .option('--json', 'print one JSON array')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await withLearning(ctx, async ({ core, store }) => {
+        await core.reputation.catchUp();
+        return store.learning.reputations();
+      });
+      const described = rows.map((r) => ({
+        source: r.source,
+        reputation: r.reputation,
+        observations: r.observations,
+        corrected: r.corrected,
+        updatedAt: new Date(r.updatedAt).toISOString(),
+      }));
+      if (opts.json) {
+        ctx.stdout(`${JSON.stringify(described)}\n`);
+        return;
+      }
+      if (rows.length === 0)
+        ctx.stdout('No source reputation learnt yet (it needs feedback on predictions with a source).\n');
+      for (const r of described) {
+        ctx.stdout(`${r.source}  ${r.reputation.toFixed(4)}  ${r.corrected}/${r.observations} corrected\n`);
+      }
     });
 
   models

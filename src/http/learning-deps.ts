@@ -5,7 +5,7 @@ import type {
   ModelRegistry,
   ReviewQueue,
 } from '../learning/index.js';
-import type { LearningJobRepository } from '../store/index.js';
+import type { LearningJobRepository, StoredReputation } from '../store/index.js';
 
 /**
  * What the model, review and drift routes need from the self-learning loop;
@@ -25,4 +25,6 @@ export interface LearningHttpDeps {
   experiments(): Promise<ExperimentReport[]>;
   /** Drift of this replica's live traffic against the active model's reference, or null. */
   drift(): DriftReport | null;
+  /** Source reputations learnt from feedback (feature slots 50-54), by source key. */
+  reputations(): Promise<StoredReputation[]>;
 }

@@ -279,6 +279,7 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     review,
     canaryShare: () => router.canaryShare,
     drift: () => (family === null ? null : drift.report()),
+    reputations: () => store.learning.reputations(),
     experiments: async () => {
       if (family === null) return [];
       const reports = [];

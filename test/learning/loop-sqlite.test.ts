@@ -155,6 +155,18 @@ test('embedded loop: feedback -> retraining -> gate -> promotion -> hot swap -> 
         ],
       );
 
+      // Source reputation learnt from the corrections (the job caught the learner up before training).
+      const sources = await api<{ sources: { source: string; reputation: number; corrected: number }[] }>(
+        'GET',
+        '/api/v1/models/sources',
+        keys.predict,
+      );
+      const noisy = sources.body.sources.find((x) => x.source === 'noisy-feed');
+      assert.ok(
+        noisy !== undefined && noisy.reputation < 0.5 && noisy.corrected >= 20,
+        JSON.stringify(noisy),
+      );
+
       // Metrics: drift in the JSON and in Prometheus; the model slot gauge.
       const metrics = await api<{ drift: { samples: number; classMixPsi: number | null } }>(
         'GET',
@@ -256,17 +268,6 @@ test('embedded loop: feedback -> retraining -> gate -> promotion -> hot swap -> 
       });
     } finally {
       await server.stop();
-    }
-    // Source reputation learnt from the corrections (the job catches the learner up before training).
-    const store = openSqliteStore({ path: join(dataDir, 'cyberstreams.sqlite') });
-    try {
-      const [noisy] = await store.learning.reputations(['noisy-feed']);
-      assert.ok(
-        noisy !== undefined && noisy.reputation < 0.5 && noisy.corrected >= 20,
-        JSON.stringify(noisy),
-      );
-    } finally {
-      await store.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

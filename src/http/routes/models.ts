@@ -13,6 +13,7 @@ import {
   ModelDetailSchema,
   ModelListSchema,
   PromoteRequestSchema,
+  ReputationListSchema,
   RetrainReplySchema,
   RetrainRequestSchema,
   RollbackRequestSchema,
@@ -98,6 +99,28 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
       },
     },
     async () => ({ reports: await deps.experiments() }),
+  );
+
+  app.get(
+    '/api/v1/models/sources',
+    {
+      config: { auth: ['predict'] },
+      schema: {
+        ...READ,
+        summary:
+          'Source reputations learnt from feedback (corrected sources lose reputation, down to a floor)',
+        response: { 200: ReputationListSchema, ...PROTECTED_ERRORS },
+      },
+    },
+    async () => ({
+      sources: (await deps.reputations()).map((r) => ({
+        source: r.source,
+        reputation: r.reputation,
+        observations: r.observations,
+        corrected: r.corrected,
+        updatedAt: iso(r.updatedAt),
+      })),
+    }),
   );
 
   app.get(

@@ -154,6 +154,25 @@ export const FamilyParamsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** `GET /api/v1/models/sources`: learned source reputations. */
+export const ReputationListSchema = Type.Object(
+  {
+    sources: Type.Array(
+      Type.Object(
+        {
+          source: Type.String({ description: 'Normalised source key.' }),
+          reputation: Type.Number({ minimum: 0, maximum: 1 }),
+          observations: Type.Integer({ minimum: 0, description: 'Feedback items that moved it.' }),
+          corrected: Type.Integer({ minimum: 0, description: 'Of those, corrections of the model.' }),
+          updatedAt: Iso,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** Query of `GET /api/v1/review` (strings: query values are not coerced). */
 export const ReviewQuerySchema = Type.Object(
   {
