@@ -97,12 +97,13 @@ export {
 export { decideGate, type GateCheck, type GateDecision, type GateInput } from './retrain/gate.js';
 export { RetrainJob, type RetrainJobDeps, type RetrainResult } from './retrain/retrain-job.js';
 export { inlineTrainer, modelFigures, readHoldout, trainCandidate } from './retrain/train-candidate.js';
-export type {
-  CandidateTrainer,
-  ModelFigures,
-  TrainOutcome,
-  TrainProgress,
-  TrainSpec,
+export {
+  type CandidateTrainer,
+  GATE_MIN_CLASS_SUPPORT,
+  type ModelFigures,
+  type TrainOutcome,
+  type TrainProgress,
+  type TrainSpec,
 } from './retrain/train-spec.js';
 export { newVersionName } from './retrain/version-name.js';
 export {

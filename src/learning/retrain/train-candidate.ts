@@ -15,7 +15,14 @@ import {
 } from '../../model/index.js';
 import { writeDriftReference } from '../drift/drift-files.js';
 import type { FeedbackExample } from './feedback-selection.js';
-import type { CandidateTrainer, ModelFigures, TrainOutcome, TrainProgress, TrainSpec } from './train-spec.js';
+import {
+  type CandidateTrainer,
+  GATE_MIN_CLASS_SUPPORT,
+  type ModelFigures,
+  type TrainOutcome,
+  type TrainProgress,
+  type TrainSpec,
+} from './train-spec.js';
 
 /** Reads the gate's holdout (labelled JSON lines); lines without a label are skipped. */
 export async function readHoldout(path: string): Promise<LabelledDoc[]> {
@@ -38,6 +45,7 @@ export function modelFigures(
   const truth = holdout.map((d) => d.label as SeverityClass);
   const five = evaluateSeverity(truth, probs, { classes: 5 });
   const four = evaluateSeverity(truth, probs, { classes: 4 });
+  const counted = Object.values(five.perClass).filter((m) => m.support >= GATE_MIN_CLASS_SUPPORT);
   let feedback: ModelFigures['feedback'] = null;
   if (recent.length > 0) {
     const answers = model.predictBatch(
@@ -50,7 +58,9 @@ export function modelFigures(
     holdout: {
       n: five.n,
       accuracy: five.accuracy,
-      macroF1: five.macroF1,
+      macroF1: counted.length === 0 ? 0 : counted.reduce((s, c) => s + c.f1, 0) / counted.length,
+      macroF1Classes: counted.length,
+      macroF1All: five.macroF1,
       ece: five.ece,
       accuracy4: four.accuracy,
       macroF1_4: four.macroF1,

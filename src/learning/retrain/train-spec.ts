@@ -32,14 +32,27 @@ export interface TrainSpec {
   now: number;
 }
 
+/** Fewest holdout examples a class needs to count in the gate's macro-F1. */
+export const GATE_MIN_CLASS_SUPPORT = 10;
+
 /** A model's figures on the holdout and on recent feedback. */
 export interface ModelFigures {
-  /** Five-class figures on the holdout. */
+  /** Figures on the holdout. */
   holdout: {
     n: number;
+    /** Five-class accuracy. */
     accuracy: number;
+    /**
+     * The gate's metric: mean F1 over the classes with at least {@link GATE_MIN_CLASS_SUPPORT}
+     * holdout examples (a class with a handful of examples makes macro-F1 jump by whole tenths).
+     */
     macroF1: number;
+    /** How many classes `macroF1` averages. */
+    macroF1Classes: number;
+    /** Macro-F1 over every class present in the truth or the predictions (scikit-learn's average). */
+    macroF1All: number;
     ece: number;
+    /** The four CVSS classes (the project's headline task). */
     accuracy4: number;
     macroF1_4: number;
   };
