@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../config/index.js';
 import { startServer } from './server.js';
+
+const SHIPPED_MODELS = new URL('../../models', import.meta.url).pathname;
 
 const post = (address: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${address}${path}`, {
@@ -62,6 +64,71 @@ test('the wired server without a model: probes, 503 predictions, graph enrichmen
       await closed.stop();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm start serves real predictions from the shipped models, stores them, takes feedback', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-server-'));
+  const manifest = JSON.parse(readFileSync(join(SHIPPED_MODELS, 'severity', 'manifest.json'), 'utf8')) as {
+    family: string;
+    version: string;
+  };
+  const server = await startServer(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: dir,
+      MODELS_DIR: SHIPPED_MODELS,
+      LOG_LEVEL: 'silent',
+      AUTH_DISABLED: 'true',
+    }),
+  );
+  try {
+    assert.equal((await fetch(`${server.address}/ready`)).status, 200);
+    const text =
+      'A buffer overflow in the web interface of Acme Router 2.1 (CVE-2024-99999) lets remote attackers execute arbitrary code. The attackers then used PowerShell to download a second stage from hxxp://evil-c2[.]example[.]net.';
+    const res = await post(server.address, '/api/v1/predict', { text, source: 'mitre' });
+    assert.equal(res.status, 200);
+    const p = (await res.json()) as {
+      id: string;
+      model: { family: string; version: string };
+      severity: string;
+      probabilities: Record<string, number>;
+      entities: { cves: string[]; urls: string[] };
+      techniques: { id: string; score: number }[];
+    };
+    assert.deepEqual(p.model, { family: manifest.family, version: manifest.version });
+    const sum = Object.values(p.probabilities).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-6, String(sum));
+    assert.equal(p.probabilities[p.severity], Math.max(...Object.values(p.probabilities)));
+    assert.deepEqual(p.entities.cves, ['CVE-2024-99999']);
+    assert.deepEqual(p.entities.urls, ['http://evil-c2.example.net']);
+    // The shipped technique model maps the PowerShell download sentence (T1105 at the time of writing).
+    assert.ok(p.techniques.length > 0, 'techniques found');
+    for (const t of p.techniques) {
+      assert.match(t.id, /^T\d{4}(\.\d{3})?$/);
+      assert.ok(t.score >= 0 && t.score <= 1);
+    }
+    const feedback = await post(server.address, '/api/v1/feedback', {
+      predictionId: p.id,
+      correctLabel: 'critical',
+    });
+    assert.equal(feedback.status, 201);
+    assert.equal(((await feedback.json()) as { model: { version: string } }).model.version, manifest.version);
+    const metrics = (await (await fetch(`${server.address}/api/v1/metrics`)).json()) as {
+      models: {
+        version: string;
+        active: boolean;
+        holdout: Record<string, number> | null;
+        predictions: { total: number };
+      }[];
+    };
+    const active = metrics.models.find((m) => m.version === manifest.version);
+    assert.equal(active?.active, true);
+    assert.ok(active?.holdout !== null && Object.keys(active?.holdout ?? {}).length > 0);
+    assert.equal(active?.predictions.total, 1);
+  } finally {
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
