@@ -22,7 +22,12 @@ test('procedure examples skip revoked objects; revoked techniques keep a marked 
       type: 'bundle',
       id: 'bundle--1',
       objects: [
-        { type: 'attack-pattern', id: 'attack-pattern--a', name: 'Ingress Tool Transfer', external_references: ref('T1105') },
+        {
+          type: 'attack-pattern',
+          id: 'attack-pattern--a',
+          name: 'Ingress Tool Transfer',
+          external_references: ref('T1105'),
+        },
         {
           type: 'attack-pattern',
           id: 'attack-pattern--b',

@@ -66,7 +66,9 @@ export function readAttackCatalogue(path: string): AttackCatalogue {
   const staleNames = new Map<string, string>();
   for (const o of bundle.objects) {
     const ref =
-      o.type === 'attack-pattern' ? o.external_references?.find((r) => r.source_name === 'mitre-attack') : undefined;
+      o.type === 'attack-pattern'
+        ? o.external_references?.find((r) => r.source_name === 'mitre-attack')
+        : undefined;
     if (o.revoked === true || o.x_mitre_deprecated === true) {
       stale.add(o.id);
       // TRAM's labels predate some revocations: keep the old name so the label can still be shown.

@@ -108,7 +108,13 @@ export function buildCorpus(sources: CorpusSources): TechniqueCorpus {
     const key = `${report}\u0000${s.text}`;
     const unit = spanUnits.get(key);
     if (unit === undefined) {
-      spanUnits.set(key, { text: s.text, techniques: [s.technique], outside: false, report, source: 'tram-span' });
+      spanUnits.set(key, {
+        text: s.text,
+        techniques: [s.technique],
+        outside: false,
+        report,
+        source: 'tram-span',
+      });
     } else if (!unit.techniques.includes(s.technique)) {
       unit.techniques.push(s.technique);
       unit.techniques.sort();
@@ -145,9 +151,16 @@ export function buildCorpus(sources: CorpusSources): TechniqueCorpus {
     const key = normalizeForMatch(b.text);
     if (key === '') continue;
     let report = reportOfText.get(key) ?? null;
-    if (report === null && key.length >= 20) report = reportTexts.find((r) => r.text.includes(key))?.id ?? null;
+    if (report === null && key.length >= 20)
+      report = reportTexts.find((r) => r.text.includes(key))?.id ?? null;
     const mapped = mapIds(b.techniques, labelSet);
-    units.push({ text: b.text, techniques: mapped.inSpace, outside: mapped.outside, report, source: 'bootstrap' });
+    units.push({
+      text: b.text,
+      techniques: mapped.inSpace,
+      outside: mapped.outside,
+      report,
+      source: 'bootstrap',
+    });
   }
 
   // ATT&CK procedure examples, merged by text (one description may serve several techniques).
@@ -160,7 +173,13 @@ export function buildCorpus(sources: CorpusSources): TechniqueCorpus {
   }
   for (const { text, ids } of procedures.values()) {
     const mapped = mapIds(ids, labelSet);
-    units.push({ text, techniques: mapped.inSpace, outside: mapped.outside, report: null, source: 'attack-procedure' });
+    units.push({
+      text,
+      techniques: mapped.inSpace,
+      outside: mapped.outside,
+      report: null,
+      source: 'attack-procedure',
+    });
   }
 
   const names: Record<string, string> = {};

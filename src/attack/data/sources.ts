@@ -55,7 +55,9 @@ export function hashDataFiles(dataDir: string): { files: DataFileHash[]; sha256:
  */
 export function loadTechniqueCorpus(dataDir: string, dataSha256: string, cacheDir?: string): TechniqueCorpus {
   const cacheFile =
-    cacheDir === undefined ? undefined : join(cacheDir, `corpus-v${CORPUS_CACHE_VERSION}-${dataSha256.slice(0, 16)}.json`);
+    cacheDir === undefined
+      ? undefined
+      : join(cacheDir, `corpus-v${CORPUS_CACHE_VERSION}-${dataSha256.slice(0, 16)}.json`);
   if (cacheFile !== undefined && existsSync(cacheFile)) {
     return JSON.parse(readFileSync(cacheFile, 'utf8')) as TechniqueCorpus;
   }

@@ -64,7 +64,8 @@ export function splitByReport(corpus: TechniqueCorpus, options: ReportSplitOptio
     }
   }
   const parts: Record<SplitPart, LabelledUnit[]> = { train: [], validation: [], test: [] };
-  for (const u of corpus.units) parts[u.report === null ? 'train' : (sideOfReport.get(u.report) ?? 'train')].push(u);
+  for (const u of corpus.units)
+    parts[u.report === null ? 'train' : (sideOfReport.get(u.report) ?? 'train')].push(u);
   const held = new Set([...parts.validation, ...parts.test].map((u) => normalizeForMatch(u.text)));
   const train = parts.train.filter((u) => !held.has(normalizeForMatch(u.text)));
   return {

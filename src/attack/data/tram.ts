@@ -96,7 +96,8 @@ export function readAnnotatedReports(path: string): AnnotatedReport[] {
       const named = TYPE_ID.exec(set.type)?.[1] ?? null;
       for (const a of set.annots) {
         const [start, end, attr] = a;
-        if (typeof start !== 'number' || typeof end !== 'number' || end <= start || end > text.length) continue;
+        if (typeof start !== 'number' || typeof end !== 'number' || end <= start || end > text.length)
+          continue;
         const fromAttr = typeof attr === 'string' && isTechniqueId(attr.trim()) ? attr.trim() : null;
         spans.push({ start, end, technique: named ?? fromAttr });
       }

@@ -29,7 +29,11 @@ test('texts seen later leave train; validation texts in test leave validation; t
       doc('t7', 'tie', 'high'),
       doc('t8', 'unique', 'critical'),
     ],
-    validation: [doc('v1', 'Same as validation', 'low'), doc('v2', 'same as TEST', 'high'), doc('v3', 'val only', 'low')],
+    validation: [
+      doc('v1', 'Same as validation', 'low'),
+      doc('v2', 'same as TEST', 'high'),
+      doc('v3', 'val only', 'low'),
+    ],
     test: [doc('x1', 'same as test', 'high'), doc('x2', 'same as test', 'medium')],
     unplaced: [],
   });

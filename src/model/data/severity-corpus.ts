@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import {
+  type ImportProgress,
   importCve5,
   importTramAnnotatedReports,
-  type ImportProgress,
   type LabelledDoc,
   SEVERITY_CLASSES,
   type SkippedRecord,
@@ -10,7 +10,12 @@ import {
 import { createRng, shuffleInPlace } from '../rng.js';
 import { type DedupReport, dedupSplit, duplicateKey } from './dedup.js';
 import { splitByTime } from './split.js';
-import { informationalVotes, LABELLING_FUNCTIONS, type LfMeasurement, measureLabellingFunctions } from './weak-labels.js';
+import {
+  informationalVotes,
+  LABELLING_FUNCTIONS,
+  type LfMeasurement,
+  measureLabellingFunctions,
+} from './weak-labels.js';
 
 /** Where the public data files of the severity task live, relative to the data folder. */
 export const SEVERITY_DATA_FILES = Object.freeze({
@@ -73,7 +78,10 @@ export async function loadSeverityCorpus(dataDir: string, options: CorpusOptions
   const labelled: LabelledDoc[] = [];
   let imported = 0;
   let unlabelled = 0;
-  for await (const d of importCve5(cvePath, { onSkip, onProgress: (p) => options.onProgress?.('CVE records', p) })) {
+  for await (const d of importCve5(cvePath, {
+    onSkip,
+    onProgress: (p) => options.onProgress?.('CVE records', p),
+  })) {
     imported++;
     if (d.label) labelled.push(d);
     else unlabelled++;
@@ -102,7 +110,10 @@ export async function loadSeverityCorpus(dataDir: string, options: CorpusOptions
     ),
     ...measureLabellingFunctions(
       'cve-train+validation (gold: CVSS NONE)',
-      [...split.train, ...split.validation].map((d) => ({ text: d.text, isInformational: d.label === 'informational' })),
+      [...split.train, ...split.validation].map((d) => ({
+        text: d.text,
+        isInformational: d.label === 'informational',
+      })),
     ),
   ];
   const seen = new Set([...split.train, ...split.validation, ...split.test].map((d) => duplicateKey(d.text)));
@@ -141,7 +152,8 @@ export async function loadSeverityCorpus(dataDir: string, options: CorpusOptions
       bump(`${name}.source.${d.labelSource.startsWith('weak:') ? 'weak' : d.labelSource}`);
     }
   }
-  for (const c of SEVERITY_CLASSES) for (const n of ['train', 'validation', 'test']) counts[`${n}.${c}`] ??= 0;
+  for (const c of SEVERITY_CLASSES)
+    for (const n of ['train', 'validation', 'test']) counts[`${n}.${c}`] ??= 0;
   return {
     train,
     validation: split.validation,

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { informationalVotes, measureLabellingFunctions } from './weak-labels.js';
 
 test('labelling functions vote on texts without threats and abstain on threats', () => {
-  assert.deepEqual(informationalVotes('The team thanks its partners for the help this quarter.'), ['no-threat-vocabulary']);
+  assert.deepEqual(informationalVotes('The team thanks its partners for the help this quarter.'), [
+    'no-threat-vocabulary',
+  ]);
   assert.deepEqual(informationalVotes('The malware exfiltrates credentials to a remote server.'), []);
   assert.deepEqual(informationalVotes('Configure logging on every host and review the settings weekly.'), [
     'no-threat-vocabulary',
@@ -20,6 +22,13 @@ test('precision is measured against gold labels', () => {
     { text: 'Attackers exploit the flaw to run code remotely on servers.', isInformational: false },
   ]);
   const noThreat = m.find((x) => x.lf === 'no-threat-vocabulary');
-  assert.deepEqual(noThreat, { lf: 'no-threat-vocabulary', set: 'set', n: 3, fired: 2, correct: 1, precision: 0.5 });
+  assert.deepEqual(noThreat, {
+    lf: 'no-threat-vocabulary',
+    set: 'set',
+    n: 3,
+    fired: 2,
+    correct: 1,
+    precision: 0.5,
+  });
   assert.equal(m.find((x) => x.lf === 'states-no-impact')?.precision, null);
 });

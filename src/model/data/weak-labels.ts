@@ -30,17 +30,20 @@ const ADVICE_RE =
 export const LABELLING_FUNCTIONS: readonly LabellingFunction[] = Object.freeze([
   {
     name: 'no-threat-vocabulary',
-    description: 'at least 6 words and none of ~60 threat, flaw or attack stems (vulnerab, exploit, attack, malware, inject, bypass, credential, ...)',
+    description:
+      'at least 6 words and none of ~60 threat, flaw or attack stems (vulnerab, exploit, attack, malware, inject, bypass, credential, ...)',
     vote: (text: string) => text.split(/\s+/).length >= 6 && !THREAT_RE.test(text),
   },
   {
     name: 'states-no-impact',
-    description: 'states that there is no security impact or no vulnerability ("has no security impact", "not a vulnerability")',
+    description:
+      'states that there is no security impact or no vulnerability ("has no security impact", "not a vulnerability")',
     vote: (text: string) => NO_IMPACT_RE.test(text),
   },
   {
     name: 'advice-without-threat',
-    description: 'starts with an imperative of defensive advice (use, configure, restrict, patch, ...) and names no threat',
+    description:
+      'starts with an imperative of defensive advice (use, configure, restrict, patch, ...) and names no threat',
     vote: (text: string) => ADVICE_RE.test(text.trim()) && !THREAT_RE.test(text),
   },
 ]);
@@ -69,7 +72,14 @@ export function measureLabellingFunctions(
   items: Iterable<{ text: string; isInformational: boolean }>,
   lfs: readonly LabellingFunction[] = LABELLING_FUNCTIONS,
 ): LfMeasurement[] {
-  const m = lfs.map((lf) => ({ lf: lf.name, set, n: 0, fired: 0, correct: 0, precision: null as number | null }));
+  const m = lfs.map((lf) => ({
+    lf: lf.name,
+    set,
+    n: 0,
+    fired: 0,
+    correct: 0,
+    precision: null as number | null,
+  }));
   for (const it of items) {
     lfs.forEach((lf, i) => {
       const r = m[i] as LfMeasurement;
@@ -85,6 +95,9 @@ export function measureLabellingFunctions(
 }
 
 /** Names of the functions that vote informational on `text`. */
-export function informationalVotes(text: string, lfs: readonly LabellingFunction[] = LABELLING_FUNCTIONS): string[] {
+export function informationalVotes(
+  text: string,
+  lfs: readonly LabellingFunction[] = LABELLING_FUNCTIONS,
+): string[] {
   return lfs.filter((lf) => lf.vote(text)).map((lf) => lf.name);
 }
