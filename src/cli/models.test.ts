@@ -115,6 +115,18 @@ test('models list/show/promote/rollback/jobs and retrain on the embedded store',
       [['shadow', 'insufficient-data']],
     );
     assert.deepEqual(JSON.parse((await run('models', 'sources', '--json')).out), []);
+    const demoted = await run('models', 'demote', shippedVersion, '--to', 'retired');
+    assert.equal(demoted.code, 0, demoted.err);
+    assert.match(demoted.out, /is now retired/);
+    assert.equal((await run('models', 'demote', candidate)).code, 1, 'the active version cannot be demoted');
+    assert.equal(
+      (await run('models', 'promote', candidate, '--to', 'canary')).code,
+      1,
+      'nor moved to canary',
+    );
+    const badSettings = await run('retrain', '--set', 'epochs=lots');
+    assert.equal(badSettings.code, 1);
+    assert.match(badSettings.err, /Invalid retraining settings: epochs must be a number/);
     const jobs = JSON.parse((await run('models', 'jobs', '--json')).out) as { id: string }[];
     assert.equal(jobs.length, 1);
     assert.equal((await run('models', 'job', jobs[0]!.id)).code, 0);

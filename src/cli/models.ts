@@ -197,6 +197,27 @@ export function registerModels(program: Command, ctx: CliContext): void {
     });
 
   models
+    .command('demote')
+    .description('end a canary or shadow run (back to candidate) or retire a version')
+    .argument('<version>', 'the version')
+    .addOption(
+      new Option('--to <status>', 'the status to give it')
+        .choices(['candidate', 'retired'])
+        .default('candidate'),
+    )
+    .option('--family <family>', 'the family, when several have this version')
+    .option('--reason <text>', 'why (recorded in the history)', 'demoted by hand')
+    .action(
+      async (version: string, opts: { to: 'candidate' | 'retired'; family?: string; reason: string }) => {
+        const result = await withLearning(ctx, async ({ core }) => {
+          const v = await core.registry.find(version, opts.family);
+          return core.registry.demote(v, opts.to, 'cli', opts.reason);
+        });
+        ctx.stdout(`${result.changed.family}/${result.changed.version} is now ${result.changed.status}.\n`);
+      },
+    );
+
+  models
     .command('rollback')
     .description('return the family to the version that was active before the current one')
     .option('--family <family>', 'the family (default: the only one with an active model)')

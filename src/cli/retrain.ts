@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { AppError, systemClock } from '../core/index.js';
-import { BullMqJobQueue, type RetrainRequest } from '../learning/index.js';
+import { assertRetrainSettings, BullMqJobQueue, type RetrainRequest } from '../learning/index.js';
 import type { StoredLearningJob } from '../store/index.js';
 import type { CliContext } from './context.js';
 import { describeJob, familyOf, type LearningCliSession, withLearning } from './models.js';
@@ -97,8 +97,10 @@ export function registerRetrain(program: Command, ctx: CliContext): void {
           });
         }
         const final = await withLearning(ctx, async (s) => {
+          const family = await familyOf(s.core, opts.family);
+          assertRetrainSettings(family, opts.set);
           const request: RetrainRequest = {
-            family: await familyOf(s.core, opts.family),
+            family,
             trigger: 'manual',
             requestedBy: 'cli',
             payload: { reason: opts.reason, settings: opts.set },

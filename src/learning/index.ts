@@ -57,6 +57,7 @@ export {
   type ProgressReporter,
 } from './jobs/job-runner.js';
 export {
+  assertRetrainSettings,
   RETRAIN_TRIGGERS,
   type RetrainPayload,
   RetrainPayloadSchema,

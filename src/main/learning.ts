@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -149,15 +150,18 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     onBackgroundError: (err, slot) => logger.warn({ err, slot }, 'background scoring failed'),
   });
 
+  // The shipped model is read from this build's MODELS_DIR, wherever it was when it was registered.
+  const dirOf = (record: StoredModelVersion) =>
+    shipped !== undefined && record.family === shipped.family && record.version === shipped.version
+      ? resolve(shippedModelDir(config))
+      : record.artefactDir;
   const load = async (
     record: StoredModelVersion,
   ): Promise<LoadedVariant<PredictorInput, PredictorOutput>> => {
-    const [model, manifest] = await Promise.all([
-      loadSeverityModel(record.artefactDir),
-      readManifest(record.artefactDir),
-    ]);
+    const dir = dirOf(record);
+    const [model, manifest] = await Promise.all([loadSeverityModel(dir), readManifest(dir)]);
     const support = await readDriftSupport(
-      [record.artefactDir, core.registry.versionDir(record.family, record.version)],
+      [dir, core.registry.versionDir(record.family, record.version)],
       manifest,
     ).catch((err) => {
       logger.warn(

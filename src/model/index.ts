@@ -70,6 +70,7 @@ export {
   type RetrainBase,
   type RetrainInput,
   type RetrainOutput,
+  retrainSettingsProblems,
   retrainSeverityModel,
   type WeightedDoc,
 } from './retrain.js';

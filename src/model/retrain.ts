@@ -259,3 +259,19 @@ export async function loadRetrainBase(path: string, seed: number): Promise<Retra
     description: `labelled file ${path} (${train.length} train, ${validation.length} validation, ${skipped} lines skipped)`,
   };
 }
+
+/**
+ * Checks `key=value` retraining settings for a family before a job is queued,
+ * so a bad request is refused at once instead of failing later in the job.
+ * Returns the problems (empty when the settings apply).
+ */
+export function retrainSettingsProblems(
+  family: string,
+  overrides: Readonly<Record<string, string>>,
+): string[] {
+  if (family === HASHED_FAMILY)
+    return applyOverrides(DEFAULT_HASHED_SETTINGS, overrides, HashedTrainSettingsSchema).problems;
+  if (family === MLP_FAMILY)
+    return applyOverrides(DEFAULT_MLP_SETTINGS, overrides, MlpTrainSettingsSchema).problems;
+  return [`model family ${family} cannot be retrained by this build`];
+}

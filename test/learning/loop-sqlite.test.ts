@@ -248,8 +248,20 @@ test('embedded loop: feedback -> retraining -> gate -> promotion -> hot swap -> 
       assert.equal(experiments.role, 'canary');
       assert.equal(experiments.verdict, 'better', experiments.summary);
       assert.ok(experiments.test.pValue < 0.05);
-      const ended = await api('POST', `/api/v1/models/${family}/${shippedVersion}/promote`, keys.admin, {});
-      assert.equal(ended.status, 409, 'promoting the active version again is a conflict');
+      const again = await api('POST', `/api/v1/models/${family}/${shippedVersion}/promote`, keys.admin, {});
+      assert.equal(again.status, 409, 'promoting the active version again is a conflict');
+      const ended = await api<{ changed: { status: string } }>(
+        'POST',
+        `/api/v1/models/${family}/${candidate}/demote`,
+        keys.admin,
+        { reason: 'experiment over' },
+      );
+      assert.equal(ended.status, 200);
+      assert.equal(ended.body.changed.status, 'candidate');
+      assert.equal(
+        (await api('POST', '/api/v1/models/retrain', keys.admin, { settings: { epochs: 'many' } })).status,
+        400,
+      );
 
       // Manual retraining over the API (admin): queued, answered 202.
       const manual = await api<{ created: boolean; job: { status: string } }>(

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { AppError } from '../../core/index.js';
-import { ExperimentReportSchema } from '../../learning/index.js';
+import { assertRetrainSettings, ExperimentReportSchema } from '../../learning/index.js';
 import type { StoredLearningJob, StoredModelVersion } from '../../store/index.js';
 import type { Principal } from '../auth.js';
 import type { LearningHttpDeps } from '../learning-deps.js';
 import { PROTECTED_ERRORS, ProblemSchema } from '../schemas/common.js';
 import {
+  DemoteRequestSchema,
   FamilyParamsSchema,
   type JobReply,
   JobSchema,
@@ -207,6 +208,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
       if ((await deps.registry.active(family)) === undefined) {
         throw new AppError('CS_ERR_NOT_FOUND', `No active ${family} model to retrain`);
       }
+      assertRetrainSettings(family, request.body.settings ?? {});
       const { job, created } = await deps.queue.enqueue({
         family,
         trigger: 'manual',
@@ -244,6 +246,30 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
         changed: versionReply(r.changed),
         demoted: r.demoted === null ? null : versionReply(r.demoted),
       };
+    },
+  );
+
+  app.post(
+    '/api/v1/models/:family/:version/demote',
+    {
+      config: { auth: ['admin'] },
+      schema: {
+        ...READ,
+        summary: 'End a canary or shadow run (back to candidate) or retire a version',
+        params: VersionParamsSchema,
+        body: DemoteRequestSchema,
+        response: { 200: TransitionReplySchema, ...PROTECTED_ERRORS, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const v = await deps.registry.find(request.params.version, request.params.family);
+      const r = await deps.registry.demote(
+        v,
+        request.body.to ?? 'candidate',
+        actorOf(request.principal),
+        request.body.reason ?? 'demoted over the API',
+      );
+      return { changed: versionReply(r.changed), demoted: null };
     },
   );
 

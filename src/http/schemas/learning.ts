@@ -127,6 +127,17 @@ export const PromoteRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Body of `POST /api/v1/models/{family}/{version}/demote`. */
+export const DemoteRequestSchema = Type.Object(
+  {
+    to: Type.Optional(
+      Type.Union([Type.Literal('candidate'), Type.Literal('retired')], { description: 'Default candidate.' }),
+    ),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
 /** Body of `POST /api/v1/models/{family}/rollback`. */
 export const RollbackRequestSchema = Type.Object(
   { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },

@@ -1,4 +1,6 @@
 import Type, { type Static } from 'typebox';
+import { AppError } from '../../core/index.js';
+import { retrainSettingsProblems } from '../../model/index.js';
 
 /** What asked for a retraining. */
 export const RETRAIN_TRIGGERS = ['manual', 'feedback', 'schedule', 'drift'] as const;
@@ -32,6 +34,19 @@ export interface RetrainRequest {
   /** `cli`, `api:<key id>`, `system`. */
   requestedBy: string | null;
   payload: RetrainPayload;
+}
+
+/**
+ * Refuses (CS_ERR_VALIDATION, naming each problem) training settings the
+ * family's trainer would reject, before a job is recorded.
+ */
+export function assertRetrainSettings(family: string, settings: Readonly<Record<string, string>>): void {
+  const problems = retrainSettingsProblems(family, settings);
+  if (problems.length > 0) {
+    throw new AppError('CS_ERR_VALIDATION', `Invalid retraining settings: ${problems.join('; ')}`, {
+      details: { fields: problems.map((message) => ({ field: 'settings', message })) },
+    });
+  }
 }
 
 /** Thrown by a job when the family's training lease is held by another worker: run it later, not counted as a failure. */

@@ -177,6 +177,14 @@ export class ModelRegistry {
     actor: string,
     reason: string,
   ): Promise<ModelTransitionResult> {
+    if (version.status === 'active' && to !== 'active') {
+      // Moving the active version elsewhere would leave the family without one.
+      throw new AppError(
+        'CS_ERR_CONFLICT',
+        `${version.family}/${version.version} is active: promote another version or roll back first`,
+        { details: { currentStatus: version.status } },
+      );
+    }
     return this.#changed(
       this.#o.models.transition({
         family: version.family,

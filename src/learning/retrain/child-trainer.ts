@@ -80,6 +80,9 @@ export class ChildProcessTrainer implements CandidateTrainer {
 export function serveTrainChild(): void {
   const abort = new AbortController();
   process.on('SIGTERM', () => abort.abort());
+  let answered = false;
+  // The parent is gone (stopped or crashed): nobody will read the outcome, so stop training.
+  process.on('disconnect', () => process.exit(answered ? 0 : 1));
   process.once('message', (m: { type: 'train'; spec: TrainSpec }) => {
     const send = (msg: ChildMessage) =>
       new Promise<void>((resolve) => {
@@ -100,6 +103,9 @@ export function serveTrainChild(): void {
         }),
       )
       // Disconnect only once the answer is flushed, so the parent always gets it.
-      .finally(() => process.disconnect?.());
+      .finally(() => {
+        answered = true;
+        process.disconnect?.();
+      });
   });
 }
