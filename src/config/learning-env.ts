@@ -11,8 +11,11 @@ export const LEARNING_ENV = {
   RETRAIN_EVERY_FEEDBACK: Type.Integer({ default: 200, minimum: 0, maximum: 10_000_000 }),
   /** Retrain every this many minutes; 0 switches the schedule off. Default 0. */
   RETRAIN_SCHEDULE_MINUTES: Type.Integer({ default: 0, minimum: 0, maximum: 525_600 }),
-  /** A drift alarm queues a retraining (at most once per DRIFT_RETRAIN_COOLDOWN_MINUTES). Default true. */
-  RETRAIN_ON_DRIFT: Type.Boolean({ default: true }),
+  /**
+   * A drift alarm queues a retraining (at most once per DRIFT_RETRAIN_COOLDOWN_MINUTES). Default false:
+   * drift brings no labels, so a retraining on it alone mostly reproduces the active model at full cost.
+   */
+  RETRAIN_ON_DRIFT: Type.Boolean({ default: false }),
   /**
    * Labelled base training data for retraining: the public data folder (read like `cyberstreams train`
    * does: the same corpus and split as the shipped model) or a JSON lines file (`{text, label|severity,
@@ -56,6 +59,16 @@ export const LEARNING_ENV = {
   DRIFT_MIN_SAMPLES: Type.Integer({ default: 300, minimum: 1, maximum: 1_000_000 }),
   /** PSI above which a feature family or the class mix raises the drift alarm. Default 0.25. */
   DRIFT_PSI_ALARM: Type.Number({ default: 0.25, exclusiveMinimum: 0, maximum: 100 }),
+  /**
+   * Feature families whose PSI can raise the alarm (comma-separated; the class mix always can). Default
+   * the text-derived ones: `source` and `temporal` move whenever clients start or stop sending a source or
+   * a date, which is worth reporting but not an alarm.
+   */
+  DRIFT_ALARM_FAMILIES: Type.String({
+    default: 'embedding,entities,tone,statistics,keywords,patterns',
+    pattern:
+      '^(embedding|source|temporal|entities|tone|statistics|keywords|patterns)(,(embedding|source|temporal|entities|tone|statistics|keywords|patterns))*$',
+  }),
   /** Least time between two drift-triggered retrainings, in minutes. Default 360. */
   DRIFT_RETRAIN_COOLDOWN_MINUTES: Type.Integer({ default: 360, minimum: 1, maximum: 525_600 }),
   /** Recent unanswered predictions the review queue ranks. Default 5,000. */

@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import type { FeatureFamily } from '../features/index.js';
 
 /** What a candidate that passes the gate becomes. */
 export type PromotionTarget = 'active' | 'canary' | 'shadow' | 'candidate';
@@ -52,6 +53,8 @@ export interface LearningSettings {
   driftWindow: number;
   driftMinSamples: number;
   driftPsiAlarm: number;
+  /** Feature families whose PSI can raise the drift alarm. */
+  driftAlarmFamilies: FeatureFamily[];
   reviewWindow: number;
   reputationRate: number;
   reputationFloor: number;
@@ -87,6 +90,7 @@ export function learningSettingsFrom(config: Config): LearningSettings {
     driftWindow: config.DRIFT_WINDOW,
     driftMinSamples: config.DRIFT_MIN_SAMPLES,
     driftPsiAlarm: config.DRIFT_PSI_ALARM,
+    driftAlarmFamilies: config.DRIFT_ALARM_FAMILIES.split(',') as FeatureFamily[],
     reviewWindow: config.REVIEW_WINDOW,
     reputationRate: config.REPUTATION_RATE,
     reputationFloor: config.REPUTATION_FLOOR,

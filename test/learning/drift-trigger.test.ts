@@ -37,6 +37,7 @@ test('a drift alarm is reported and triggers a retraining', async () => {
         ...env,
         DATA_DIR: dataDir,
         RETRAIN_EVERY_FEEDBACK: '0',
+        RETRAIN_ON_DRIFT: 'true',
         DRIFT_WINDOW: '150',
         DRIFT_MIN_SAMPLES: '150',
         DRIFT_PSI_ALARM: '0.5',

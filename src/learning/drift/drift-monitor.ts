@@ -1,5 +1,10 @@
 import type { Clock } from '../../core/index.js';
-import { FAMILY_SLOTS, FEATURE_DIMENSION, FEATURE_FAMILIES } from '../../features/index.js';
+import {
+  FAMILY_SLOTS,
+  FEATURE_DIMENSION,
+  FEATURE_FAMILIES,
+  type FeatureFamily,
+} from '../../features/index.js';
 import type { DriftReport } from './drift-report.js';
 import { ksTwoSample } from './ks.js';
 import { binCounts, populationStabilityIndex } from './psi.js';
@@ -13,6 +18,8 @@ export interface DriftMonitorOptions {
   minSamples: number;
   /** PSI above which the alarm goes off. */
   psiAlarm: number;
+  /** Families whose PSI can raise the alarm (the class mix always can). Default all. */
+  alarmFamilies?: readonly FeatureFamily[];
   clock: Clock;
   /** A report is reused for this long, in ms, so frequent scrapes stay cheap. Default 1,000. */
   reportTtlMs?: number;
@@ -154,15 +161,15 @@ export class DriftMonitor {
       }
       ks.sort((a, b) => b.statistic - a.statistic || a.index - b.index);
     }
-    const alarm =
-      ready && (classMixPsi > this.#opts.psiAlarm || families.some((f) => f.psi > this.#opts.psiAlarm));
+    const alarming = new Set<string>(this.#opts.alarmFamilies ?? FEATURE_FAMILIES);
+    const over = families.filter((f) => alarming.has(f.family) && f.psi > this.#opts.psiAlarm);
+    const alarm = ready && (classMixPsi > this.#opts.psiAlarm || over.length > 0);
     if (!ready) reasons.push(`${size} of ${this.#opts.minSamples} samples needed`);
-    if (ready && classMixPsi > this.#opts.psiAlarm)
+    if (ready && classMixPsi > this.#opts.psiAlarm) {
       reasons.push(`class-mix PSI ${classMixPsi.toFixed(3)} > ${this.#opts.psiAlarm}`);
-    for (const f of families) {
-      if (ready && f.psi > this.#opts.psiAlarm)
-        reasons.push(`${f.family} PSI ${f.psi.toFixed(3)} > ${this.#opts.psiAlarm}`);
     }
+    for (const f of over)
+      if (ready) reasons.push(`${f.family} PSI ${f.psi.toFixed(3)} > ${this.#opts.psiAlarm}`);
     if (ref.slots.length === 0) reasons.push('the reference has no feature distribution (class mix only)');
     return { ...base, classMixPsi, families, ks, alarm, reasons };
   }

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/index.js';
+import type { FeatureFamily } from '../../features/index.js';
 import { SEVERITY_CLASSES } from '../../model/index.js';
 import { DriftMonitor } from './drift-monitor.js';
 import type { DriftReport } from './drift-report.js';
@@ -9,6 +10,8 @@ export interface DriftTrackerOptions {
   window: number;
   minSamples: number;
   psiAlarm: number;
+  /** Families whose PSI can raise the alarm (the class mix always can). Default all. */
+  alarmFamilies?: readonly FeatureFamily[];
   clock: Clock;
   /** Most answers waiting for featurization; more are dropped (counted), so drift never slows the service. Default 1,000. */
   maxQueue?: number;
@@ -47,6 +50,7 @@ export class DriftTracker<I> {
       minSamples: options.minSamples,
       psiAlarm: options.psiAlarm,
       clock: options.clock,
+      ...(options.alarmFamilies === undefined ? {} : { alarmFamilies: options.alarmFamilies }),
     });
   }
 

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { getPriority, setPriority } from 'node:os';
 import { AppError } from '../../core/index.js';
 import { trainCandidate } from './train-candidate.js';
 import type { CandidateTrainer, TrainOutcome, TrainProgress, TrainSpec } from './train-spec.js';
@@ -11,7 +12,8 @@ type ChildMessage =
 
 /**
  * Trains in a child process (the in-process queue's default), so a long
- * training never blocks the API's event loop. `entry` is a script that calls
+ * training never blocks the API's event loop, at a lower CPU priority (nice + 10)
+ * so requests come first. `entry` is a script that calls
  * {@link serveTrainChild} (`src/main/train-child.ts`); the child inherits this
  * process's `execArgv` (so it also runs under tsx in development).
  */
@@ -28,6 +30,14 @@ export class ChildProcessTrainer implements CandidateTrainer {
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
+      if (child.pid !== undefined) {
+        try {
+          // Ten steps nicer than this process: requests keep the CPU while a model trains.
+          setPriority(child.pid, Math.min(19, getPriority() + 10));
+        } catch {
+          // Not permitted on this system: the child still runs, at the same priority.
+        }
+      }
       let settled = false;
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => {
