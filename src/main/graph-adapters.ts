@@ -141,9 +141,9 @@ async function inOneSqliteTransaction<T>(graph: GraphStore, fn: () => Promise<T>
 }
 
 /**
- * Records predictions as Threat nodes in the background: queued, then written
- * in groups of up to `groupSize` in arrival order (one transaction per group on
- * SQLite). At most `maxPending` wait: past that, new ones are refused at once
+ * Records predictions as Threat nodes in the background: queued for `windowMs`,
+ * then written in groups of up to `groupSize` in arrival order (one transaction
+ * per group on SQLite). At most `maxPending` wait: past that, new ones are refused at once
  * rather than piling up in memory under overload (the prediction itself is
  * stored either way). Each caller learns its own outcome once its group is committed.
  */
@@ -151,6 +151,8 @@ export function createThreatRecorder(
   graph: GraphStore,
   maxPending = 10_000,
   groupSize = 256,
+  /** How long a group collects predictions before it is written, ms: larger groups, fewer commits. */
+  windowMs = 50,
 ): GraphThreatRecorder {
   const queue: PendingThreat[] = [];
   let inFlight = 0;
@@ -190,14 +192,14 @@ export function createThreatRecorder(
   const kick = () => {
     if (scheduled || draining !== undefined) return;
     scheduled = true;
-    // After the current turn: the responses of this turn go out before the graph work.
-    setImmediate(() => {
+    // Later, not now: the responses of this turn go out first, and the group fills up.
+    setTimeout(() => {
       scheduled = false;
       draining = drain().finally(() => {
         draining = undefined;
         if (queue.length > 0) kick();
       });
-    });
+    }, windowMs);
   };
 
   return {
@@ -218,7 +220,7 @@ export function createThreatRecorder(
     idle: async () => {
       while (draining !== undefined || scheduled || queue.length > 0) {
         if (draining !== undefined) await draining;
-        else await new Promise((r) => setImmediate(r));
+        else await new Promise((r) => setTimeout(r, 5));
       }
     },
   };
