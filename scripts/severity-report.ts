@@ -8,7 +8,7 @@
  *        [--model models/severity] [--baseline models/severity-baseline]
  *        [--out models/severity/EVALUATION.md]
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LabelledDoc } from '../src/ingest/index.js';
 import {
@@ -58,9 +58,7 @@ const corpus = await loadSeverityCorpus(values.data, { seed: 42, maxWeakInformat
 const test = corpus.test;
 const truth = test.map((d) => d.label ?? 'medium');
 const model = await loadSeverityModel(values.model);
-const manifest = JSON.parse(
-  (await import('node:fs')).readFileSync(`${values.model}/manifest.json`, 'utf8'),
-) as {
+const manifest = JSON.parse(readFileSync(`${values.model}/manifest.json`, 'utf8')) as {
   version: string;
   family: string;
   createdAt: string;
@@ -74,18 +72,28 @@ const e5 = evaluateSeverity(truth, probs, { classes: 5 });
 const stripped = evaluateSeverity(truth, predictAll(model, test, true), { classes: 4 });
 const msPerDoc = timePerDoc(model, test);
 
-let baselineRows: string[] = [];
-if (values.baseline) {
-  const base = await loadSeverityModel(values.baseline);
-  const bp = predictAll(base, test);
-  baselineRows = [
+const baselineRows: string[] = [];
+// Members of an ensemble are full model directories: each is measured alone too.
+const memberDirs: string[] = [];
+if (manifest.family === 'ensemble') {
+  const config = (
+    JSON.parse(readFileSync(`${values.model}/manifest.json`, 'utf8')) as {
+      config: { members: { path: string }[] };
+    }
+  ).config;
+  for (const m of config.members) memberDirs.push(`${values.model}/${m.path}`);
+}
+for (const dir of [...memberDirs, ...(values.baseline ? [values.baseline] : [])]) {
+  const other = await loadSeverityModel(dir);
+  const bp = predictAll(other, test);
+  baselineRows.push(
     summaryRow(
-      `baseline ${base.ref.family} ${base.ref.version}`,
+      `${memberDirs.includes(dir) ? 'member' : 'baseline'} ${other.ref.family} (\`${dir}\`)`,
       evaluateSeverity(truth, bp, { classes: 4 }),
       evaluateSeverity(truth, bp, { classes: 5 }),
     ),
-  ];
-  base.dispose();
+  );
+  other.dispose();
 }
 
 // Per-CNA accuracy, ten largest CNAs of the test split (four classes).

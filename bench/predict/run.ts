@@ -1,16 +1,19 @@
 /**
- * Prediction cost of the shipped severity model, against the TF.js MLP
- * baseline measured in the same run, on real test-split texts.
+ * Prediction cost of the shipped severity model, against its members (the
+ * hashed n-gram model and the TF.js MLP baseline) or other model directories
+ * measured in the same run, on real test-split texts.
  *
  *   nice -n 10 node --import tsx bench/predict/run.ts [--data ../shared/data]
- *        [--model models/severity] [--baseline models/severity-baseline] [--n 2000]
+ *        [--model models/severity] [--compare DIR]... [--n 2000]
  *
  * For each model: load time, CPU time per `predict` call (single text, after a
  * warm-up), wall latency percentiles per call, and batched CPU time per text.
  * CPU time (process.cpuUsage) is the figure that does not depend on other jobs
  * sharing the machine; wall latency does.
  */
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { inputOf, loadSeverityCorpus, loadSeverityModel, type SeverityInput } from '../../src/model/index.js';
 
@@ -18,7 +21,8 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: '../shared/data' },
     model: { type: 'string', default: 'models/severity' },
-    baseline: { type: 'string', default: 'models/severity-baseline' },
+    /** Models to compare against in the same run (repeatable); default: the ensemble's members, else models/severity-baseline. */
+    compare: { type: 'string', multiple: true, default: [] },
     n: { type: 'string', default: '2000' },
   },
 });
@@ -62,7 +66,13 @@ const corpus = await loadSeverityCorpus(values.data, { seed: 42, maxWeakInformat
 const texts = corpus.test.slice(0, Number(values.n)).map(inputOf);
 const meanChars = texts.reduce((a, t) => a + t.text.length, 0) / texts.length;
 const startLoad = loadavg()[0];
-const results = [await measure(values.model, texts), await measure(values.baseline, texts)];
+const members = ['hashed', 'mlp']
+  .map((m) => join(values.model, m))
+  .filter((d) => existsSync(join(d, 'manifest.json')));
+const compare =
+  values.compare.length > 0 ? values.compare : members.length > 0 ? members : ['models/severity-baseline'];
+const results = [await measure(values.model, texts)];
+for (const dir of compare) results.push(await measure(dir, texts));
 process.stdout.write(
   `${JSON.stringify({
     texts: texts.length,

@@ -4,6 +4,7 @@
  * measured in the same run for comparison.
  *
  *   npm run build && node --import tsx bench/train/run.ts [--data ../shared/data] [--skip-baseline]
+ *        [--set key=value]... [--out models/severity]
  *
  * Each run is a child process under `/usr/bin/time -v` at `nice -n 10`: wall
  * time, user + system CPU time and peak resident memory (max RSS) are read
@@ -19,6 +20,10 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: '../shared/data' },
     'skip-baseline': { type: 'boolean', default: false },
+    /** Keep the shipped-recipe model here (e.g. models/severity) instead of a removed temp dir. */
+    out: { type: 'string' },
+    /** Extra `--set key=value` settings for the shipped-recipe run (repeatable). */
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -31,8 +36,8 @@ interface Run {
   summary: unknown;
 }
 
-function run(what: string, extra: string[]): Promise<Run> {
-  const out = mkdtempSync(join(tmpdir(), 'cs-bench-train-'));
+function run(what: string, extra: string[], keep?: string): Promise<Run> {
+  const out = keep ?? mkdtempSync(join(tmpdir(), 'cs-bench-train-'));
   const args = [
     '-v',
     'nice',
@@ -74,7 +79,7 @@ function run(what: string, extra: string[]): Promise<Run> {
       } catch {
         summary = last;
       }
-      rmSync(out, { recursive: true, force: true });
+      if (keep === undefined) rmSync(out, { recursive: true, force: true });
       resolve({
         what,
         exitCode: code ?? -1,
@@ -88,8 +93,9 @@ function run(what: string, extra: string[]): Promise<Run> {
 }
 
 const startLoad = loadavg()[0];
-const runs = [await run('hashed-ngram (shipped recipe)', [])];
-if (!values['skip-baseline']) runs.push(await run('tfjs-mlp baseline', ['--set', 'family=tfjs-mlp']));
+const shipped = values.set.flatMap((kv) => ['--set', kv]);
+const runs = [await run(`shipped recipe ${values.set.join(' ')}`.trim(), shipped, values.out)];
+if (!values['skip-baseline']) runs.push(await run('tfjs-mlp baseline alone', ['--set', 'family=tfjs-mlp']));
 process.stdout.write(
   `${JSON.stringify({
     machine: `${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}`,
