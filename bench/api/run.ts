@@ -11,7 +11,7 @@
  *   --connections  concurrent connections of the throughput runs (default 32)
  *   --rate         requests/s of the fixed-rate runs, comma-separated (default 1000,50: the target, and a
  *                  rate this machine can sustain, to show the latency when not saturated)
- *   --rounds       interleaved echo/predict throughput rounds (default 2); the median is reported
+ *   --rounds       interleaved echo/predict throughput rounds (default 3); the median is reported
  *   --out          where to write the JSON results (default bench/api/results.json)
  *   --models       MODELS_DIR of the service (default: the shipped models/)
  *
@@ -48,7 +48,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
     rate: { type: 'string', default: '1000,50' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     out: { type: 'string', default: join(repoRoot, 'bench', 'api', 'results.json') },
     models: { type: 'string', default: join(repoRoot, 'models') },
   },
@@ -216,7 +216,11 @@ async function measure(
   return r;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 
 async function main(): Promise<void> {
   const loadavgAtStart = loadavg();

@@ -55,15 +55,20 @@ export class SqlitePredictions implements PredictionRepository {
   readonly #db: Database.Database;
   readonly #commits: GroupCommit<NewPrediction>;
 
-  constructor(db: Database.Database) {
+  /**
+   * @param db the store's connection, for reads and the purge.
+   * @param writer the connection inserts go through (default `db`); the store gives it
+   *   `synchronous=NORMAL` (see `openSqliteStore`).
+   */
+  constructor(db: Database.Database, writer: Database.Database = db) {
     this.#db = db;
-    const insert = db.prepare(
+    const insert = writer.prepare(
       `INSERT INTO predictions (id, created_at, item_id, api_key_id, model_family, model_version, severity,
          probabilities, confidence, anomaly_score, text, text_sha256, source, published, latency_ms, cached, details)
        VALUES (@id, @createdAt, @itemId, @apiKeyId, @modelFamily, @modelVersion, @severity,
          @probabilities, @confidence, @anomalyScore, @text, @textSha256, @source, @published, @latencyMs, @cached, @details)`,
     );
-    const insertAll = db.transaction((records: NewPrediction[]) => {
+    const insertAll = writer.transaction((records: NewPrediction[]) => {
       for (const r of records) {
         insert.run({
           ...r,

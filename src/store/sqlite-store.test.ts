@@ -54,3 +54,43 @@ test('migrating twice is a no-op and a failed migration is reported', async () =
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('predictions are written through a synchronous=NORMAL connection; everything else stays FULL', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-sqlite-'));
+  const store = openSqliteStore({ path: join(dir, 'store.sqlite') });
+  try {
+    assert.equal(store.db.pragma('synchronous', { simple: true }), 2);
+    await store.predictions.insert([
+      {
+        id: 'w1',
+        createdAt: 1,
+        itemId: null,
+        apiKeyId: null,
+        modelFamily: 'f',
+        modelVersion: 'v',
+        severity: 'low',
+        probabilities: [0, 0, 0, 1, 0],
+        confidence: 1,
+        anomalyScore: null,
+        text: 't',
+        textSha256: 'a'.repeat(64),
+        source: null,
+        published: null,
+        latencyMs: 1,
+        cached: false,
+        details: null,
+      },
+    ]);
+    // Visible at once through the main connection (same file, WAL).
+    assert.equal((await store.predictions.get('w1'))?.severity, 'low');
+  } finally {
+    await store.close();
+  }
+  const reopened = openSqliteStore({ path: join(dir, 'store.sqlite') });
+  try {
+    assert.equal((await reopened.predictions.get('w1'))?.text, 't');
+  } finally {
+    await reopened.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
