@@ -25,6 +25,8 @@ const { values } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     model: { type: 'string', default: 'models/severity' },
     baseline: { type: 'string' },
+    /** A model directory trained with `--set cv=K`: its cross-validation figures are reported. */
+    cv: { type: 'string' },
     out: { type: 'string', default: 'models/severity/EVALUATION.md' },
   },
 });
@@ -118,6 +120,30 @@ const cnaRows = largest.map(([cna, idx]) => {
   return `| ${cna} | ${idx.length} | ${f3(e.accuracy)} | ${f3(e.macroF1)} | ${f3(majority)} |`;
 });
 
+function cvSection(dir: string): string[] {
+  const r = JSON.parse(readFileSync(`${dir}/training-report.json`, 'utf8')) as {
+    crossValidation: {
+      k: number;
+      folds: { fold: number; n: number; accuracy: number; macroF1: number }[];
+      accuracy: { mean: number; sd: number };
+      macroF1: { mean: number; sd: number };
+    } | null;
+  };
+  const cv = r.crossValidation;
+  if (!cv) return [];
+  return [
+    `## ${cv.k}-fold cross-validation on the training months`,
+    '',
+    `From \`cyberstreams train --task severity --set cv=${cv.k}\` (model directory \`${dir}\`, same settings; folds drawn at random from the deduplicated training records, weak examples kept in every training fold; four classes, uncalibrated). Random folds mix all months, so these figures are optimistic next to the time-split ones.`,
+    '',
+    '| fold | records | accuracy | macro-F1 |',
+    '|---|---|---|---|',
+    ...cv.folds.map((f) => `| ${f.fold} | ${f.n} | ${f3(f.accuracy)} | ${f3(f.macroF1)} |`),
+    `| mean ± sd | | ${f3(cv.accuracy.mean)} ± ${f3(cv.accuracy.sd)} | ${f3(cv.macroF1.mean)} ± ${f3(cv.macroF1.sd)} |`,
+    '',
+  ];
+}
+
 const target = (ok: boolean) => (ok ? 'met' : '**missed**');
 const lines = [
   `# Severity model: evaluation on the fixed test split`,
@@ -201,6 +227,7 @@ const lines = [
   '',
   `Selective accuracy: ${pct(e4.selective['0.5'])} at 50 % coverage, ${pct(e4.selective['0.8'])} at 80 %, ${pct(e4.selective['1.0'])} at 100 %.`,
   '',
+  ...(values.cv ? cvSection(values.cv) : []),
   '## Validation figures recorded at training time',
   '',
   '| metric | value |',

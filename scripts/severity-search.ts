@@ -85,7 +85,7 @@ function parseTrial(spec: string): Record<string, string> {
   return out;
 }
 
-function report(logPath: string, outPath: string): void {
+function report(logPath: string, outPath: string, ensembleDir?: string): void {
   const trials = readFileSync(logPath, 'utf8')
     .split('\n')
     .filter(Boolean)
@@ -125,6 +125,7 @@ function report(logPath: string, outPath: string): void {
         } |`,
     ),
     '',
+    ...(ensembleDir ? ensembleSection(ensembleDir) : []),
     '## Winner',
     '',
     best
@@ -139,6 +140,29 @@ function report(logPath: string, outPath: string): void {
   writeFileSync(outPath, lines.join('\n'));
 }
 
+function ensembleSection(dir: string): string[] {
+  const r = JSON.parse(readFileSync(`${dir}/training-report.json`, 'utf8')) as {
+    weightSearch: { weight: number; score: number }[];
+    validation: {
+      fourClass: { accuracy: number; macroF1: number; ece: number; selective: Record<string, number> };
+    };
+  };
+  const m = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as { metrics: Record<string, number> };
+  const f = (x: number | undefined) => (x === undefined ? '?' : x.toFixed(4));
+  return [
+    '## Ensemble with the TF.js MLP (measured, not shipped)',
+    '',
+    `\`cyberstreams train --task severity --set family=ensemble\` with the default settings of both members (\`${dir}\`): the members' calibrated validation probabilities pooled linearly, the hashed model's weight searched on validation.`,
+    '',
+    '| hashed weight | score |',
+    '|---|---|',
+    ...r.weightSearch.map((w) => `| ${w.weight.toFixed(2)} | ${f(w.score)} |`),
+    '',
+    `Best pooled (recalibrated): accuracy ${f(r.validation.fourClass.accuracy)}, macro-F1 ${f(r.validation.fourClass.macroF1)}, ECE ${f(r.validation.fourClass.ece)}, accuracy on the most confident half ${f(r.validation.fourClass.selective['0.5'])}; members alone: hashed ${f(m.metrics['hashed.validation.accuracy4'])} / ${f(m.metrics['hashed.validation.macroF1_4'])}, MLP ${f(m.metrics['mlp.validation.accuracy4'])} / ${f(m.metrics['mlp.validation.macroF1_4'])}.`,
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -148,6 +172,8 @@ async function main(): Promise<void> {
       random: { type: 'string', default: '0' },
       'search-seed': { type: 'string', default: '7' },
       report: { type: 'string' },
+      /** An ensemble model directory (`--set family=ensemble`): its weight search on validation is reported too. */
+      ensemble: { type: 'string' },
     },
   });
   // Names trials of this run apart from earlier runs in the same log.
@@ -231,7 +257,7 @@ async function main(): Promise<void> {
   }
   if (values.report) {
     if (!existsSync(values.log)) throw new Error(`no trials logged in ${values.log}`);
-    report(values.log, values.report);
+    report(values.log, values.report, values.ensemble);
   }
 }
 

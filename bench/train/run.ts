@@ -4,7 +4,7 @@
  * measured in the same run for comparison.
  *
  *   npm run build && node --import tsx bench/train/run.ts [--data ../shared/data] [--skip-baseline]
- *        [--set key=value]... [--out models/severity]
+ *        [--set key=value]... [--out models/severity] [--baseline-out models/severity-baseline]
  *
  * Each run is a child process under `/usr/bin/time -v` at `nice -n 10`: wall
  * time, user + system CPU time and peak resident memory (max RSS) are read
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'skip-baseline': { type: 'boolean', default: false },
     /** Keep the shipped-recipe model here (e.g. models/severity) instead of a removed temp dir. */
     out: { type: 'string' },
+    /** Keep the baseline's model here (e.g. models/severity-baseline) instead of a removed temp dir. */
+    'baseline-out': { type: 'string' },
     /** Extra `--set key=value` settings for the shipped-recipe run (repeatable). */
     set: { type: 'string', multiple: true, default: [] },
   },
@@ -95,7 +97,9 @@ function run(what: string, extra: string[], keep?: string): Promise<Run> {
 const startLoad = loadavg()[0];
 const shipped = values.set.flatMap((kv) => ['--set', kv]);
 const runs = [await run(`shipped recipe ${values.set.join(' ')}`.trim(), shipped, values.out)];
-if (!values['skip-baseline']) runs.push(await run('tfjs-mlp baseline alone', ['--set', 'family=tfjs-mlp']));
+if (!values['skip-baseline']) {
+  runs.push(await run('tfjs-mlp baseline', ['--set', 'family=tfjs-mlp'], values['baseline-out']));
+}
 process.stdout.write(
   `${JSON.stringify({
     machine: `${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}`,
