@@ -68,6 +68,15 @@ export class HashedSeverityModel implements SeverityModel {
     this.logits = new Float32Array(outputWidth(config.network));
   }
 
+  /**
+   * The configuration, weights and calibration, read-only, for computations
+   * that reuse the network incrementally (leave-one-out occlusion in
+   * `occlusion.ts`). Callers must not modify them.
+   */
+  internals(): { config: HashedConfigV1; weights: NetworkWeights; calibration: Calibration } {
+    return { config: this.config, weights: this.weights, calibration: this.calibration };
+  }
+
   /** Uncalibrated five-class distribution (used by calibration and evaluation). */
   rawProbabilities(doc: SeverityInput): Float64Array {
     return this.rawFromFeatures(hashedFeatures(doc, this.config.features));

@@ -14,9 +14,12 @@ export interface SparseVector {
   val: Float32Array;
 }
 
-const SEED = { word: 0x11, bigram: 0x22, trigram: 0x33, char: 0x44, meta: 0x55, sourceWord: 0x66 } as const;
-const WORD_RE = /[\p{L}\p{N}]+(?:['._-][\p{L}\p{N}]+)*/gu;
-const STATED_RE =
+/** Hash seeds of the feature kinds (part of the representation: changing one changes every bucket). */
+export const SEED = { word: 0x11, bigram: 0x22, trigram: 0x33, char: 0x44, meta: 0x55, sourceWord: 0x66 } as const;
+/** A token of the representation (matched on the lower-cased text). */
+export const WORD_RE = /[\p{L}\p{N}]+(?:['._-][\p{L}\p{N}]+)*/gu;
+/** Stated-severity phrases ("rated as critical", "high severity"), matched on the truncated text. */
+export const STATED_RE =
   /\b(?:classified|declared|rated|rate[ds]?) as (very critical|critical|problematic|high|medium|moderate|low)\b|\b(critical|high|medium|moderate|low)[- ]severity\b|\bseverity(?: rating)?(?: of|:)? (critical|high|medium|moderate|low)\b/gi;
 
 function tokens(text: string, numberShape: boolean): string[] {
