@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { IDENTITY_CALIBRATION } from '../calibrate.js';
 import type { HashedConfigV1 } from '../format/hashed-v1.js';
 import { loadSeverityModel } from '../load-severity-model.js';
 import { createRng } from '../rng.js';

@@ -15,7 +15,14 @@ export interface SparseVector {
 }
 
 /** Hash seeds of the feature kinds (part of the representation: changing one changes every bucket). */
-export const SEED = { word: 0x11, bigram: 0x22, trigram: 0x33, char: 0x44, meta: 0x55, sourceWord: 0x66 } as const;
+export const SEED = {
+  word: 0x11,
+  bigram: 0x22,
+  trigram: 0x33,
+  char: 0x44,
+  meta: 0x55,
+  sourceWord: 0x66,
+} as const;
 /** A token of the representation (matched on the lower-cased text). */
 export const WORD_RE = /[\p{L}\p{N}]+(?:['._-][\p{L}\p{N}]+)*/gu;
 /** Stated-severity phrases ("rated as critical", "high severity"), matched on the truncated text. */
