@@ -3,6 +3,7 @@ import { AppError } from '../core/index.js';
 import { importLabelledJsonl, type LabelledDoc, type SeverityClass } from '../ingest/index.js';
 import { evaluateSeverity, loadSeverityModel, type SeverityInput } from '../model/index.js';
 import type { CliContext } from './context.js';
+import type { CliTask, EvalOptions } from './task.js';
 
 /** Sub-directory of MODELS_DIR holding the active severity model. */
 const ACTIVE_SEVERITY_DIR = 'severity';
@@ -27,13 +28,11 @@ function round(x: number): number {
  * `selective` (accuracy at 50 %, 80 % and 100 % coverage by confidence), over
  * the five classes; plus `fourClass` (the same figures over the four CVSS
  * classes, informational examples left out), `model` and `skipped`.
- * Typed structurally as a `CliTask<EvalOptions>` (importing that type from
- * tasks.ts would make an import cycle, as tasks.ts lists this task).
  */
-export const evalSeverityTask = {
+export const evalSeverityTask: CliTask<EvalOptions> = {
   name: 'severity',
   description: 'severity classifier on JSON lines {text, severity, source?}',
-  async run(opts: { data: string; model?: string }, ctx: CliContext): Promise<void> {
+  async run(opts: EvalOptions, ctx: CliContext): Promise<void> {
     const dir = opts.model ?? join(ctx.loadConfig().MODELS_DIR, ACTIVE_SEVERITY_DIR);
     const model = await loadSeverityModel(dir);
     try {

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import { evaluateTechniqueModel, loadTechniqueModel, readTechniqueExamples } from '../attack/index.js';
 import type { CliContext } from './context.js';
+import type { CliTask, EvalOptions } from './task.js';
 
 /**
  * `cyberstreams eval --task techniques --data FILE [--model DIR]`: FILE holds JSON lines
  * `{text, techniques: ["T1059.001", ...]}`; each text is mapped as one sentence. The last
  * stdout line is one JSON object: `n, microF1, macroF1, precision, recall, exactMatch,
  * noTechnique, perTechnique` (ids compared at the depth the data gives). Default model:
- * `$MODELS_DIR/techniques`. Typed structurally as a `CliTask<EvalOptions>` (importing
- * that type from tasks.ts would make an import cycle, as tasks.ts lists this task).
+ * `$MODELS_DIR/techniques`.
  */
-export const evalTechniquesTask = {
+export const evalTechniquesTask: CliTask<EvalOptions> = {
   name: 'techniques',
   description: 'ATT&CK technique mapping of sentences (micro/macro F1)',
-  async run(options: { data: string; model?: string }, ctx: CliContext): Promise<void> {
+  async run(options: EvalOptions, ctx: CliContext): Promise<void> {
     const dir = options.model ?? join(ctx.loadConfig().MODELS_DIR, 'techniques');
     const model = loadTechniqueModel(dir);
     const examples = readTechniqueExamples(options.data);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { AppError } from '../core/index.js';
 import type { CliContext } from './context.js';
-import { EVAL_TASKS, type EvalOptions } from './tasks.js';
+import type { EvalOptions } from './task.js';
+import { EVAL_TASKS } from './tasks.js';
 
 /** `cyberstreams eval --task NAME --data FILE [--model DIR]`: measures a model on labelled JSON lines. */
 export function registerEval(program: Command, ctx: CliContext): void {

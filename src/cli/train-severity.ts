@@ -22,6 +22,7 @@ import {
   writeModelDir,
 } from '../model/index.js';
 import type { CliContext } from './context.js';
+import type { CliTask, TrainOptions } from './task.js';
 
 /** `--set` keys handled here rather than passed to the model's settings. */
 const TASK_KEYS = ['family', 'cv', 'weak', 'parent'] as const;
@@ -68,17 +69,12 @@ function usage(message: string): AppError {
  * `features.buckets=131072`, ...; for an ensemble, MLP settings take the
  * prefix `mlp.`, e.g. `mlp.epochs=20`).
  * Prints progress on stderr and one JSON summary as the last stdout line.
- * Typed structurally as a `CliTask<TrainOptions>` (importing that type from
- * tasks.ts would make an import cycle, as tasks.ts lists this task).
  */
-export const trainSeverityTask = {
+export const trainSeverityTask: CliTask<TrainOptions> = {
   name: 'severity',
   description:
     'severity classifier from CVE records (hashed n-gram network; --set family=tfjs-mlp for the baseline)',
-  async run(
-    opts: { dataDir: string; out: string; seed: number; settings: Record<string, string> },
-    ctx: CliContext,
-  ): Promise<void> {
+  async run(opts: TrainOptions, ctx: CliContext): Promise<void> {
     const started = Date.now();
     const family = opts.settings.family ?? HASHED_FAMILY;
     if (family !== HASHED_FAMILY && family !== MLP_FAMILY && family !== ENSEMBLE_FAMILY) {

@@ -1,6 +1,7 @@
 import { runTechniqueTraining } from '../attack/index.js';
 import { systemClock } from '../core/index.js';
 import type { CliContext } from './context.js';
+import type { CliTask, TrainOptions } from './task.js';
 
 /**
  * `cyberstreams train --task techniques --out DIR [--seed N] [--set key=value ...]`:
@@ -8,16 +9,12 @@ import type { CliContext } from './context.js';
  * TF-IDF baseline beside it, and writes DIR with manifest, weights, names and
  * EVALUATION.md. Progress on stderr; the last stdout line is a JSON summary.
  * `--set cacheDir=PATH` caches the parsed corpus between runs; other keys are the
- * training settings (see `parseTrainingSettings`). Typed structurally as a
- * `CliTask<TrainOptions>` (importing that type from tasks.ts would make an import cycle).
+ * training settings (see `parseTrainingSettings`).
  */
-export const trainTechniquesTask = {
+export const trainTechniquesTask: CliTask<TrainOptions> = {
   name: 'techniques',
   description: 'ATT&CK technique mapping model (TRAM + ATT&CK procedure examples)',
-  async run(
-    options: { dataDir: string; out: string; seed: number; settings: Record<string, string> },
-    ctx: CliContext,
-  ): Promise<void> {
+  async run(options: TrainOptions, ctx: CliContext): Promise<void> {
     const { cacheDir, ...settings } = options.settings;
     const result = runTechniqueTraining({
       dataDir: options.dataDir,
