@@ -96,6 +96,8 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
   const clock = o.clock ?? systemClock;
   const owner = processOwner('api');
   const events = o.redis === undefined ? undefined : new RedisModelEvents(o.redis, config.REDIS_PREFIX);
+  // Set once the watcher exists: a change made through this replica (API promote, rollback) swaps here at once.
+  let swapHere: (family: string) => void = () => {};
   const core = createLearningCore({
     store,
     config,
@@ -103,14 +105,12 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     trainer: trainerFor(config),
     owner,
     logger,
-    ...(events === undefined
-      ? {}
-      : {
-          onRegistryChange: (family: string) =>
-            events
-              .publish(family)
-              .catch((err) => logger.warn({ err }, 'announcing a model change on Redis failed')),
-        }),
+    onRegistryChange: async (changed: string) => {
+      swapHere(changed);
+      await events
+        ?.publish(changed)
+        .catch((err) => logger.warn({ err }, 'announcing a model change on Redis failed'));
+    },
   });
   const shipped = await ensureShippedRegistered({
     registry: core.registry,
@@ -132,6 +132,7 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     window: core.settings.driftWindow,
     minSamples: core.settings.driftMinSamples,
     psiAlarm: core.settings.driftPsiAlarm,
+    maxPerSecond: core.settings.driftMaxPerSecond,
     alarmFamilies: core.settings.driftAlarmFamilies,
     clock,
     checkIntervalMs: Math.max(core.settings.modelPollMs, 1_000),
@@ -207,6 +208,9 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
             logger.error({ err, ...ctx }, 'loading a registered model failed; keeping the current one'),
         });
   await watcher?.sync();
+  swapHere = (changed) => {
+    if (changed === family) watcher?.notify();
+  };
 
   const onFinished = (job: StoredLearningJob) => {
     const result = job.result as { status?: string } | null;

@@ -101,6 +101,11 @@ test('corrective feedback on a new kind of flaw: the candidate passes the gate a
     assert.equal(result.status, 'active');
     assert.equal(result.parentVersion, parentVersion);
     assert.equal(result.feedback.recent, 10);
+    // The training's peak memory is recorded with the job (this process trained: at least its heap).
+    assert.ok(
+      result.trainPeakRssMiB >= process.memoryUsage().heapUsed / 2 ** 20 - 1,
+      String(result.trainPeakRssMiB),
+    );
     assert.ok(result.figures.candidate.feedback!.accuracy > result.figures.active.feedback!.accuracy);
     const active = await registry.active('hashed-ngram');
     assert.equal(active?.version, result.candidateVersion);

@@ -45,6 +45,8 @@ export interface RetrainResult {
   feedback: FeedbackSelectionReport;
   trainExamples: number;
   trainSeconds: number;
+  /** Peak resident memory of the training process, MiB (the child's own peak, or the calling process's). */
+  trainPeakRssMiB: number;
 }
 
 /** Most feedback items one job reads (the newest are kept when there are more). */
@@ -108,6 +110,7 @@ export class RetrainJob {
       feedback: selection.report,
       trainExamples: outcome.trainExamples,
       trainSeconds: outcome.seconds,
+      trainPeakRssMiB: outcome.peakRssMiB,
     };
     const registered = await d.registry.registerCandidate({
       manifest: outcome.manifest,
@@ -155,6 +158,7 @@ export class RetrainJob {
       feedback: selection.report,
       trainExamples: outcome.trainExamples,
       trainSeconds: outcome.seconds,
+      trainPeakRssMiB: outcome.peakRssMiB,
     };
   }
 

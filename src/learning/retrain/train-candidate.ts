@@ -179,6 +179,7 @@ export async function trainCandidate(
         trainExamples: trainDocs.length,
         driftReference: true,
         seconds: (performance.now() - t0) / 1000,
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       };
     } finally {
       candidateModel.dispose();

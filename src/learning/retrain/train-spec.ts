@@ -71,6 +71,11 @@ export interface TrainOutcome {
   driftReference: boolean;
   /** Wall time of the CPU part, seconds. */
   seconds: number;
+  /**
+   * Peak resident memory of the process that trained, MiB (`process.resourceUsage().maxRSS`):
+   * the training child's own peak, or, trained on the calling thread, that process's peak so far.
+   */
+  peakRssMiB: number;
 }
 
 /** Reports progress: fraction in [0, 1] and a message. */
