@@ -57,6 +57,11 @@ export const LEARNING_ENV = {
   DRIFT_WINDOW: Type.Integer({ default: 2_000, minimum: 10, maximum: 1_000_000 }),
   /** Fewest predictions in the window before drift is reported and alarms. Default 300. */
   DRIFT_MIN_SAMPLES: Type.Integer({ default: 300, minimum: 1, maximum: 1_000_000 }),
+  /**
+   * Most predictions per second (per replica) featurized for drift; above it a systematic sample
+   * (every k-th) is measured, so drift costs a bounded share of the CPU under load. 0: every one. Default 50.
+   */
+  DRIFT_MAX_PER_SECOND: Type.Integer({ default: 50, minimum: 0, maximum: 1_000_000 }),
   /** PSI above which a feature family or the class mix raises the drift alarm. Default 0.25. */
   DRIFT_PSI_ALARM: Type.Number({ default: 0.25, exclusiveMinimum: 0, maximum: 100 }),
   /**

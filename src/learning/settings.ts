@@ -53,6 +53,8 @@ export interface LearningSettings {
   driftWindow: number;
   driftMinSamples: number;
   driftPsiAlarm: number;
+  /** Most predictions featurized for drift per second (0: all). */
+  driftMaxPerSecond: number;
   /** Feature families whose PSI can raise the drift alarm. */
   driftAlarmFamilies: FeatureFamily[];
   reviewWindow: number;
@@ -90,6 +92,7 @@ export function learningSettingsFrom(config: Config): LearningSettings {
     driftWindow: config.DRIFT_WINDOW,
     driftMinSamples: config.DRIFT_MIN_SAMPLES,
     driftPsiAlarm: config.DRIFT_PSI_ALARM,
+    driftMaxPerSecond: config.DRIFT_MAX_PER_SECOND,
     driftAlarmFamilies: config.DRIFT_ALARM_FAMILIES.split(',') as FeatureFamily[],
     reviewWindow: config.REVIEW_WINDOW,
     reputationRate: config.REPUTATION_RATE,

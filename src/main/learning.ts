@@ -132,6 +132,7 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     window: core.settings.driftWindow,
     minSamples: core.settings.driftMinSamples,
     psiAlarm: core.settings.driftPsiAlarm,
+    maxPerSecond: core.settings.driftMaxPerSecond,
     alarmFamilies: core.settings.driftAlarmFamilies,
     clock,
     checkIntervalMs: Math.max(core.settings.modelPollMs, 1_000),

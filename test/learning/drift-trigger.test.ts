@@ -41,6 +41,8 @@ test('a drift alarm is reported and triggers a retraining', async () => {
         DRIFT_WINDOW: '150',
         DRIFT_MIN_SAMPLES: '150',
         DRIFT_PSI_ALARM: '0.5',
+        // Every prediction measured: the window must fill from these few requests.
+        DRIFT_MAX_PER_SECOND: '0',
       }),
     );
     const api = client(server.address);

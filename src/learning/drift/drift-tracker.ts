@@ -15,6 +15,12 @@ export interface DriftTrackerOptions {
   clock: Clock;
   /** Most answers waiting for featurization; more are dropped (counted), so drift never slows the service. Default 1,000. */
   maxQueue?: number;
+  /**
+   * Most answers featurized per second (0: no limit). Above it, every k-th answer is
+   * measured, k from the arrival rate of the last second, so drift costs a bounded share
+   * of the CPU under load; the window then holds a systematic sample of the traffic. Default 0.
+   */
+  maxPerSecond?: number;
   /** How often the alarm is checked, in ms. Default 30,000. */
   checkIntervalMs?: number;
   /** Called when a check finds the alarm on (the caller rate-limits what it triggers). */
@@ -42,6 +48,12 @@ export class DriftTracker<I> {
   #timer: NodeJS.Timeout | undefined;
   /** Answers dropped because the queue was full. */
   dropped = 0;
+  /** Answers left out by the `maxPerSecond` sampling. */
+  sampledOut = 0;
+  #periodStart = Number.NEGATIVE_INFINITY;
+  #periodCount = 0;
+  #lastPeriodCount = 0;
+  #sequence = 0;
 
   constructor(options: DriftTrackerOptions) {
     this.#o = options;
@@ -67,6 +79,10 @@ export class DriftTracker<I> {
 
   /** Queues one answer of the active model. */
   observe(input: I, output: { severity: string }): void {
+    if (!this.#sampled()) {
+      this.sampledOut++;
+      return;
+    }
     if (this.#queue.length >= (this.#o.maxQueue ?? 1_000)) {
       this.dropped++;
       return;
@@ -76,6 +92,22 @@ export class DriftTracker<I> {
       this.#scheduled = true;
       setImmediate(() => this.#drain());
     }
+  }
+
+  /** Whether this answer is measured under `maxPerSecond`: every k-th, k = ceil(arrivals per second / max). */
+  #sampled(): boolean {
+    const max = this.#o.maxPerSecond ?? 0;
+    if (max <= 0) return true;
+    const now = this.#o.clock.now();
+    if (now - this.#periodStart >= 1_000) {
+      // A gap of more than one period means the last full second saw (close to) nothing.
+      this.#lastPeriodCount = now - this.#periodStart < 2_000 ? this.#periodCount : 0;
+      this.#periodStart = now;
+      this.#periodCount = 0;
+    }
+    this.#periodCount++;
+    const stride = Math.ceil(Math.max(this.#lastPeriodCount, this.#periodCount) / max);
+    return stride <= 1 || this.#sequence++ % stride === 0;
   }
 
   /** Featurizes everything queued now (tests; the event loop does it otherwise). */
