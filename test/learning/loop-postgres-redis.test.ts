@@ -6,17 +6,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { loadConfig } from '../../src/config/index.js';
-import { startServer } from '../../src/main/server.js';
-import { startWorker } from '../../src/main/worker.js';
 import { openPostgresStore } from '../../src/store/index.js';
 import { TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import {
+  type CliProcess,
   client,
   createKeys,
   type JobReplyBody,
   type PredictReply,
+  startCliProcess,
   waitFor,
   writeLoopFixtures,
 } from './helpers/loop.js';
@@ -49,13 +48,14 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 }
 
 /**
- * The loop on PostgreSQL and Redis with two API replicas and one worker:
- * feedback sent to either replica is stored once, the feedback-count trigger
- * queues one job (the replicas agree through the store), the worker trains it
- * (BullMQ), and both replicas serve the promoted version afterwards, then the
- * rolled-back one.
+ * The loop on PostgreSQL and Redis with two API processes and one worker
+ * process (`cyberstreams serve` twice and `cyberstreams worker`, each its own
+ * Node process, so they share nothing but the store and Redis): feedback sent
+ * to either replica is stored once, the feedback-count trigger queues one job
+ * (the replicas agree through the store), the worker trains it (BullMQ), and
+ * both replicas serve the promoted version afterwards, then the rolled-back one.
  */
-test('PostgreSQL + Redis: two API replicas and one worker share one retraining and both swap', async () => {
+test('PostgreSQL + Redis: two API processes and one worker process share one retraining and both swap', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cs-loop-pg-'));
   const db = await freshDatabase();
   const prefix = `cs-e2e-${randomBytes(4).toString('hex')}:`;
@@ -64,20 +64,33 @@ test('PostgreSQL + Redis: two API replicas and one worker share one retraining a
     const seed = await openPostgresStore({ url: db.url, maxConnections: 2 });
     const keys = await createKeys(seed);
     await seed.close();
-    const config = loadConfig({
+    const config = {
       ...env,
       DATA_DIR: join(dir, 'data'),
       DATABASE_URL: db.url,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       RETRAIN_EVERY_FEEDBACK: '30',
-    });
-    const a = await startServer(config);
-    const b = await startServer(config);
-    const worker = await startWorker(config);
+    };
+    const processes: CliProcess[] = [];
+    let exitCodes: (number | null)[] = [];
+    const start = async (args: string[], ready: RegExp) => {
+      const p = await startCliProcess(args, config, ready);
+      processes.push(p);
+      return p;
+    };
     try {
-      const apiA = client(a.address);
-      const apiB = client(b.address);
+      // One at a time: the first API process creates the schema and registers the shipped model.
+      const a = await start(['serve'], /cyberstreams listening on /);
+      const b = await start(['serve'], /cyberstreams listening on /);
+      await start(['worker'], /cyberstreams worker .* waiting for retraining jobs/);
+      const addressOf = (p: CliProcess) => {
+        const m = /listening on (\S+)/.exec(p.ready);
+        assert.ok(m?.[1] !== undefined, p.ready);
+        return m[1];
+      };
+      const apiA = client(addressOf(a));
+      const apiB = client(addressOf(b));
       for (const api of [apiA, apiB]) {
         const m = await api<{ models: { version: string; status: string }[] }>(
           'GET',
@@ -166,10 +179,13 @@ test('PostgreSQL + Redis: two API replicas and one worker share one retraining a
         });
       }
     } finally {
-      await worker.stop();
-      await b.stop();
-      await a.stop();
+      exitCodes = await Promise.all(processes.reverse().map((p) => p.stop()));
     }
+    // Every process drained and exited 0 on SIGTERM.
+    assert.deepEqual(
+      exitCodes,
+      exitCodes.map(() => 0),
+    );
   } finally {
     const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
     const stale = await redis.keys(`${prefix}*`);

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { fixedClock } from '../../../src/core/index.js';
 import { createApiKey, type Store } from '../../../src/store/index.js';
 import { baseDocs, writeJsonl, writeTinyModel } from './synthetic.js';
@@ -92,4 +94,65 @@ export interface JobReplyBody {
     status: string;
     gate: { passed: boolean; reasons: string[] };
   } | null;
+}
+
+/** A `cyberstreams` command running in a child process. */
+export interface CliProcess {
+  /** The line it printed once ready (e.g. `cyberstreams listening on http://…`). */
+  ready: string;
+  /** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). Returns the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/**
+ * Starts `cyberstreams <args>` (from source, under tsx) in its own process
+ * with `env` on top of this process's environment, and waits until its
+ * standard error shows a line matching `readyLine`.
+ */
+export async function startCliProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  readyLine: RegExp,
+  timeoutMs = 120_000,
+): Promise<CliProcess> {
+  const entry = fileURLToPath(new URL('./cli-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let err = '';
+  const ready = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(`cyberstreams ${args.join(' ')} not ready after ${timeoutMs} ms: ${err.slice(-2_000)}`),
+      );
+    }, timeoutMs);
+    child.stderr.on('data', (chunk: Buffer) => {
+      err = (err + chunk.toString('utf8')).slice(-20_000);
+      const line = err.split('\n').find((l) => readyLine.test(l));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`cyberstreams ${args.join(' ')} exited (${code}) before ready: ${err.slice(-2_000)}`));
+    });
+  });
+  return {
+    ready,
+    stop: async (graceMs = 30_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(kill);
+      }
+    },
+  };
 }
