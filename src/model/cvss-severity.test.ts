@@ -59,3 +59,64 @@ test('random metric distributions give a distribution equal to brute-force enume
     assert.ok(Math.abs(b - (p[c] as number)) < 1e-9);
   });
 });
+
+/** The first implementation: a depth-first walk down to every leaf (reference for bit-exact equality). */
+function leafWalk(metricProbs: readonly ArrayLike<number>[], table: (i: number) => number): Float64Array {
+  const sizes = CVSS_HEAD_SIZES;
+  const out = new Float64Array(5);
+  const n = sizes.length;
+  const partial = new Float64Array(n + 1);
+  partial[0] = 1;
+  const pick = new Int32Array(n);
+  let index = 0;
+  let depth = 0;
+  for (;;) {
+    if (depth === n) {
+      const cls = table(index);
+      out[cls] = (out[cls] as number) + (partial[n] as number);
+      index++;
+      depth--;
+      while (depth >= 0 && (pick[depth] as number) + 1 >= (sizes[depth] as number)) {
+        pick[depth] = 0;
+        depth--;
+      }
+      if (depth < 0) break;
+      pick[depth] = (pick[depth] as number) + 1;
+    }
+    partial[depth + 1] =
+      (partial[depth] as number) *
+      ((metricProbs[depth] as ArrayLike<number>)[pick[depth] as number] as number);
+    depth++;
+  }
+  return out;
+}
+
+test('the distribution is bit-for-bit that of the walk down to every leaf', () => {
+  // Class of each leaf in enumeration order (AV-major), read through one-hot inputs.
+  const classes: number[] = [];
+  const total = CVSS_HEAD_SIZES.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < total; i++) {
+    let r = i;
+    const pick = new Array<number>(CVSS_HEAD_SIZES.length);
+    for (let m = CVSS_HEAD_SIZES.length - 1; m >= 0; m--) {
+      pick[m] = r % (CVSS_HEAD_SIZES[m] as number);
+      r = Math.floor(r / (CVSS_HEAD_SIZES[m] as number));
+    }
+    const p = severityFromMetricProbs(
+      CVSS_HEAD_SIZES.map((s, m) => Array.from({ length: s }, (_, k) => (k === pick[m] ? 1 : 0))),
+    );
+    classes.push(p.indexOf(1));
+  }
+  const rng = createRng(5);
+  for (let trial = 0; trial < 50; trial++) {
+    const probs = CVSS_HEAD_SIZES.map((n) => {
+      const raw = Array.from({ length: n }, () => rng.next() ** 3 + 1e-6);
+      const s = raw.reduce((a, b) => a + b, 0);
+      return Float64Array.from(raw, (v) => v / s);
+    });
+    assert.deepEqual(
+      Array.from(severityFromMetricProbs(probs)),
+      Array.from(leafWalk(probs, (i) => classes[i] as number)),
+    );
+  }
+});

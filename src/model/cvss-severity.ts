@@ -50,19 +50,31 @@ export function severityFromMetricProbs(
   const t = severityTable();
   const sizes = CVSS_HEAD_SIZES;
   out.fill(0);
-  // Iterative product over the enumeration with running partial products per depth.
-  const n = sizes.length;
+  // Depth-first walk over all metrics but the last two, with running partial
+  // products per depth; the last two metrics are plain loops (most of the
+  // 2,592 leaves), which keeps the products, their order and the order of the
+  // sums exactly those of a walk down to every leaf, at a third of the cost.
+  const n = sizes.length - 2;
+  const pPrev = metricProbs[n] as ArrayLike<number>;
+  const pLast = metricProbs[n + 1] as ArrayLike<number>;
+  const sPrev = sizes[n] as number;
+  const sLast = sizes[n + 1] as number;
   const partial = new Float64Array(n + 1);
   partial[0] = 1;
   const pick = new Int32Array(n);
   let index = 0;
   let depth = 0;
-  // Depth-first walk; leaves are visited in table order.
+  // Leaves are visited in table order.
   for (;;) {
     if (depth === n) {
-      const cls = t[index] as number;
-      out[cls] = (out[cls] as number) + (partial[n] as number);
-      index++;
+      const g = partial[n] as number;
+      for (let a = 0; a < sPrev; a++) {
+        const parent = g * (pPrev[a] as number);
+        for (let b = 0; b < sLast; b++) {
+          const cls = t[index++] as number;
+          out[cls] = (out[cls] as number) + parent * (pLast[b] as number);
+        }
+      }
       depth--;
       while (depth >= 0 && (pick[depth] as number) + 1 >= (sizes[depth] as number)) {
         pick[depth] = 0;

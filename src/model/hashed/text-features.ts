@@ -38,6 +38,88 @@ function tokens(text: string, numberShape: boolean): string[] {
 }
 
 /**
+ * Per-bucket-count scratch of {@link hashedFeatures}: running sums, a stamp
+ * per bucket telling whether it was touched in the current call, and the list
+ * of touched buckets. Replaces a `Map` (about half the featurisation CPU) and
+ * gives the same sums: each bucket still receives its weights in the same
+ * order. Kept per table size; single-threaded and never re-entered, so one
+ * scratch per size is enough.
+ */
+interface Scratch {
+  counts: Float64Array;
+  stamp: Int32Array;
+  generation: number;
+  touched: Int32Array;
+  n: number;
+}
+
+const scratches = new Map<number, Scratch>();
+
+function scratchFor(buckets: number): Scratch {
+  let s = scratches.get(buckets);
+  if (!s) {
+    s = {
+      counts: new Float64Array(buckets),
+      stamp: new Int32Array(buckets),
+      generation: 0,
+      touched: new Int32Array(1024),
+      n: 0,
+    };
+    scratches.set(buckets, s);
+  }
+  if (s.generation >= 0x7ffffffe) {
+    s.stamp.fill(0);
+    s.generation = 0;
+  }
+  s.generation++;
+  s.n = 0;
+  return s;
+}
+
+function add(s: Scratch, i: number, w: number): void {
+  if (s.stamp[i] === s.generation) {
+    s.counts[i] = (s.counts[i] as number) + w;
+    return;
+  }
+  s.stamp[i] = s.generation;
+  s.counts[i] = 0 + w;
+  if (s.n === s.touched.length) {
+    const grown = new Int32Array(s.touched.length * 2);
+    grown.set(s.touched);
+    s.touched = grown;
+  }
+  s.touched[s.n++] = i;
+}
+
+const LT = 60; // '<'
+const GT = 62; // '>'
+const FNV_PRIME = 0x01000193;
+
+/**
+ * Adds the character n-grams (lengths charMin..charMax) of `<tok>` except the
+ * whole padded word, each the FNV-1a hash of its characters (the same value as
+ * `fnv1a(padded, s, s + n, SEED.char)`), computed incrementally from each start
+ * so that the n-grams sharing a start share the hashing work.
+ */
+function addCharNgrams(s: Scratch, tok: string, cfg: HashedFeatureConfig, mask: number): void {
+  const len = tok.length + 2;
+  const w = cfg.charWeight;
+  const init = (0x811c9dc5 ^ SEED.char) >>> 0;
+  for (let start = 0; start + cfg.charMin <= len; start++) {
+    let h = init;
+    const end = Math.min(len, start + cfg.charMax);
+    for (let i = start; i < end; i++) {
+      const c = i === 0 ? LT : i === len - 1 ? GT : tok.charCodeAt(i - 1);
+      h ^= c;
+      h = Math.imul(h, FNV_PRIME);
+      const n = i - start + 1;
+      // The whole padded word is already a word feature.
+      if (n >= cfg.charMin && n !== len) add(s, (h >>> 0) & mask, w);
+    }
+  }
+}
+
+/**
  * Turns a document into its hashed sparse vector: word 1..n-grams, character
  * n-grams of each word, and optionally source/CWE/stated-severity tokens and
  * source-conjoined words. Each feature's value is its group weight times
@@ -45,60 +127,49 @@ function tokens(text: string, numberShape: boolean): string[] {
  */
 export function hashedFeatures(doc: SeverityInput, cfg: HashedFeatureConfig): SparseVector {
   const mask = cfg.buckets - 1;
-  const acc = new Map<number, number>();
-  const add = (h: number, w: number) => {
-    const i = h & mask;
-    acc.set(i, (acc.get(i) ?? 0) + w);
-  };
+  const acc = scratchFor(cfg.buckets);
   const text = doc.text.length > cfg.maxChars ? doc.text.slice(0, cfg.maxChars) : doc.text;
   const toks = tokens(text, cfg.numberShape);
   const source = doc.source?.trim().toLowerCase();
   const sourceHash = cfg.sourceWords && source ? fnv1a(source, 0, source.length, SEED.sourceWord) : 0;
+  const chars = cfg.charMax >= cfg.charMin && cfg.charWeight > 0;
   let prev1 = 0;
   let prev2 = 0;
   for (let t = 0; t < toks.length; t++) {
     const tok = toks[t] as string;
     const h = fnv1a(tok, 0, tok.length, SEED.word);
-    add(h, 1);
-    if (cfg.wordNgrams >= 2 && t >= 1) add(combineHash(prev1, h) ^ SEED.bigram, 1);
-    if (cfg.wordNgrams >= 3 && t >= 2) add(combineHash(combineHash(prev2, prev1), h) ^ SEED.trigram, 1);
-    if (sourceHash !== 0) add(combineHash(sourceHash, h), 1);
+    add(acc, h & mask, 1);
+    if (cfg.wordNgrams >= 2 && t >= 1) add(acc, (combineHash(prev1, h) ^ SEED.bigram) & mask, 1);
+    if (cfg.wordNgrams >= 3 && t >= 2)
+      add(acc, (combineHash(combineHash(prev2, prev1), h) ^ SEED.trigram) & mask, 1);
+    if (sourceHash !== 0) add(acc, combineHash(sourceHash, h) & mask, 1);
     prev2 = prev1;
     prev1 = h;
-    if (cfg.charMax >= cfg.charMin && cfg.charWeight > 0) {
-      const padded = `<${tok}>`;
-      for (let n = cfg.charMin; n <= cfg.charMax; n++) {
-        for (let s = 0; s + n <= padded.length; s++) {
-          // The whole padded word is already a word feature.
-          if (n === padded.length) continue;
-          add(fnv1a(padded, s, s + n, SEED.char), cfg.charWeight);
-        }
-      }
-    }
+    if (chars) addCharNgrams(acc, tok, cfg, mask);
   }
   if (cfg.metaTokens) {
     const meta = [`source:${source ?? '?'}`];
     const cwes = doc.cwes ?? [];
     if (cwes.length === 0) meta.push('cwe:none');
     for (const c of cwes) meta.push(`cwe:${c.toUpperCase()}`);
-    for (const m of meta) add(fnv1a(m, 0, m.length, SEED.meta), cfg.metaWeight);
+    for (const m of meta) add(acc, fnv1a(m, 0, m.length, SEED.meta) & mask, cfg.metaWeight);
   }
   if (cfg.statedSeverity) {
     for (const m of text.matchAll(STATED_RE)) {
       const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
       const tok = `stated:${word}`;
-      add(fnv1a(tok, 0, tok.length, SEED.meta), Math.max(cfg.metaWeight, 1));
+      add(acc, fnv1a(tok, 0, tok.length, SEED.meta) & mask, Math.max(cfg.metaWeight, 1));
     }
   }
   return toSparse(acc);
 }
 
-function toSparse(acc: Map<number, number>): SparseVector {
-  const idx = Int32Array.from(acc.keys()).sort();
+function toSparse(acc: Scratch): SparseVector {
+  const idx = acc.touched.slice(0, acc.n).sort();
   const val = new Float32Array(idx.length);
   let norm = 0;
   for (let k = 0; k < idx.length; k++) {
-    const tf = acc.get(idx[k] as number) as number;
+    const tf = acc.counts[idx[k] as number] as number;
     // Sublinear counts; group weights below 1 stay proportional.
     const v = tf <= 1 ? tf : 1 + Math.log(tf);
     val[k] = v;
