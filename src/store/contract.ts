@@ -13,9 +13,7 @@ import type { ReviewRepository } from './review-queue.js';
  *
  * Methods are async even where SQLite is synchronous, so callers never depend
  * on a backend's timing. Writes resolve only once they are durable
- * (committed, and for SQLite in WAL with `synchronous=FULL`), except stored
- * predictions on SQLite, committed with `synchronous=NORMAL` (see
- * {@link PredictionRepository.insert}).
+ * (committed, and for SQLite in WAL with `synchronous=FULL`).
  */
 export interface Store {
   /** `sqlite` or `postgres`. */

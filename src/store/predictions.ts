@@ -54,10 +54,9 @@ export interface PredictionClassCount {
 /** Persistence of predictions. */
 export interface PredictionRepository {
   /**
-   * Stores predictions; resolves once they are committed. Concurrent calls are
-   * committed together (group commit). Durability: PostgreSQL as configured;
-   * SQLite with synchronous=NORMAL for predictions (survives a process crash, a
-   * power loss may drop the last ones), unlike feedback and keys (FULL).
+   * Stores predictions; resolves once they are durable. Concurrent calls are
+   * committed together (group commit) so a busy server pays one sync per group
+   * (SQLite: `synchronous=FULL`, on a writer thread so the sync does not block the event loop).
    * Rejects with CS_ERR_CONFLICT when an id already exists.
    */
   insert(records: readonly NewPrediction[]): Promise<void>;

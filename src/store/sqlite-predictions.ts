@@ -6,7 +6,8 @@ import type {
   PredictionRepository,
   StoredPrediction,
 } from './predictions.js';
-import { sqliteCall } from './sqlite-errors.js';
+import { mapSqliteError, sqliteCall } from './sqlite-errors.js';
+import type { SqliteWriterThread } from './sqlite-writer-thread.js';
 
 interface PredictionRow {
   id: string;
@@ -50,35 +51,65 @@ function fromRow(row: PredictionRow): StoredPrediction {
   };
 }
 
+const INSERT_SQL = `INSERT INTO predictions (id, created_at, item_id, api_key_id, model_family, model_version, severity,
+   probabilities, confidence, anomaly_score, text, text_sha256, source, published, latency_ms, cached, details)
+ VALUES (@id, @createdAt, @itemId, @apiKeyId, @modelFamily, @modelVersion, @severity,
+   @probabilities, @confidence, @anomalyScore, @text, @textSha256, @source, @published, @latencyMs, @cached, @details)`;
+
+/** The statement's parameters for one prediction (plain values, so they cross to the writer thread cheaply). */
+function rowOf(r: NewPrediction): Record<string, unknown> {
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    itemId: r.itemId,
+    apiKeyId: r.apiKeyId,
+    modelFamily: r.modelFamily,
+    modelVersion: r.modelVersion,
+    severity: r.severity,
+    probabilities: JSON.stringify(r.probabilities),
+    confidence: r.confidence,
+    anomalyScore: r.anomalyScore,
+    text: r.text,
+    textSha256: r.textSha256,
+    source: r.source,
+    published: r.published,
+    latencyMs: r.latencyMs,
+    cached: r.cached ? 1 : 0,
+    details: JSON.stringify(r.details ?? null),
+  };
+}
+
+/** The INSERT the writer thread prepares. */
+export const PREDICTION_INSERT_SQL = INSERT_SQL;
+
 /** Predictions in the embedded SQLite store (times as integer milliseconds). */
 export class SqlitePredictions implements PredictionRepository {
   readonly #db: Database.Database;
   readonly #commits: GroupCommit<NewPrediction>;
 
   /**
-   * @param db the store's connection, for reads and the purge.
-   * @param writer the connection inserts go through (default `db`); the store gives it
-   *   `synchronous=NORMAL` (see `openSqliteStore`).
+   * @param db the store's connection, for reads, the purge, and inserts when no writer thread is given.
+   * @param writer the thread inserts are committed on (see `openSqliteStore`): durable
+   *   (`synchronous=FULL`) without blocking the event loop on the fsync.
    */
-  constructor(db: Database.Database, writer: Database.Database = db) {
+  constructor(db: Database.Database, writer?: SqliteWriterThread) {
     this.#db = db;
-    const insert = writer.prepare(
-      `INSERT INTO predictions (id, created_at, item_id, api_key_id, model_family, model_version, severity,
-         probabilities, confidence, anomaly_score, text, text_sha256, source, published, latency_ms, cached, details)
-       VALUES (@id, @createdAt, @itemId, @apiKeyId, @modelFamily, @modelVersion, @severity,
-         @probabilities, @confidence, @anomalyScore, @text, @textSha256, @source, @published, @latencyMs, @cached, @details)`,
-    );
-    const insertAll = writer.transaction((records: NewPrediction[]) => {
-      for (const r of records) {
-        insert.run({
-          ...r,
-          probabilities: JSON.stringify(r.probabilities),
-          cached: r.cached ? 1 : 0,
-          details: JSON.stringify(r.details ?? null),
-        });
+    let write: (rows: Record<string, unknown>[]) => Promise<void> | void;
+    if (writer === undefined) {
+      const insert = db.prepare(INSERT_SQL);
+      write = db.transaction((rows: Record<string, unknown>[]) => {
+        for (const row of rows) insert.run(row);
+      });
+    } else {
+      write = (rows) => writer.write(rows);
+    }
+    this.#commits = new GroupCommit(async (records) => {
+      try {
+        await write(records.map(rowOf));
+      } catch (cause) {
+        throw mapSqliteError('Storing predictions', cause);
       }
     });
-    this.#commits = new GroupCommit((records) => sqliteCall('Storing predictions', () => insertAll(records)));
   }
 
   insert(records: readonly NewPrediction[]): Promise<void> {
