@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../../core/index.js';
 import {
   DEFAULT_SOURCE_REPUTATION,
@@ -120,6 +121,8 @@ export class ReputationLearner {
       const step = await this.step();
       applied += step.applied;
       if (step.read === 0) break;
+      // Each step's lookups are synchronous with SQLite: let requests in between steps.
+      await nextTurn();
     }
     return applied;
   }

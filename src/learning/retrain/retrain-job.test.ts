@@ -156,3 +156,59 @@ test('poisoning: feedback with labels flipped at random is refused by the gate a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('reading many feedback items lets the event loop turn, so the API keeps answering', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-retrain-'));
+  const { store, registry } = await setup(dir);
+  try {
+    await addFeedback(
+      store,
+      baseDocs(2_000, 9, 'f').map((d) => ({ text: d.text, label: d.label })),
+      1_000,
+    );
+    // Each item without a prediction id is looked up by its text (synchronous with SQLite).
+    let lookups = 0;
+    const predictions = Object.create(store.predictions) as SqliteStore['predictions'];
+    predictions.latestByTextSha256 = (sha: string) => {
+      lookups++;
+      return store.predictions.latestByTextSha256(sha);
+    };
+    const job = new RetrainJob({
+      store: { feedback: store.feedback, learning: store.learning, predictions },
+      registry,
+      clock: systemClock,
+      settings: learningSettingsFrom(loadConfig({ RETRAIN_BASE_DATA: 'none' })),
+      holdoutPath: join(dir, 'holdout.jsonl'),
+      trainer: {
+        train: async () => {
+          throw new Error('stop before training');
+        },
+      },
+    });
+    const { job: record } = await store.jobs.createUnlessQueued({
+      id: randomUUID(),
+      kind: 'retrain',
+      family: 'hashed-ngram',
+      trigger: 'manual',
+      requestedBy: 'test',
+      payload: { reason: 'test', settings: {} },
+      createdAt: Date.now(),
+    });
+    let lookupsAtFirstTurn = -1;
+    setImmediate(() => {
+      lookupsAtFirstTurn = lookups;
+    });
+    await assert.rejects(
+      job.run(record, () => {}, new AbortController().signal),
+      /stop before training/,
+    );
+    assert.equal(lookups, 2_000);
+    assert.ok(
+      lookupsAtFirstTurn >= 0 && lookupsAtFirstTurn < 2_000,
+      `first turn after ${lookupsAtFirstTurn}`,
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError, type Clock, validate } from '../../core/index.js';
 import { sourceKey } from '../../features/index.js';
 import type { Store, StoredFeedback, StoredLearningJob } from '../../store/index.js';
@@ -51,6 +52,9 @@ export interface RetrainResult {
 
 /** Most feedback items one job reads (the newest are kept when there are more). */
 const MAX_FEEDBACK = 200_000;
+
+/** Feedback items whose predictions are looked up before the job yields to the event loop. */
+const LOOKUPS_PER_TURN = 256;
 
 /**
  * One retraining: reads all feedback, selects training and gate examples,
@@ -191,7 +195,9 @@ export class RetrainJob {
       after = { createdAt: last.createdAt, id: last.id };
     }
     const out: FeedbackInput[] = [];
-    for (const f of all) {
+    for (const [i, f] of all.entries()) {
+      // SQLite lookups are synchronous: let requests in between, so the API keeps answering while a job reads many items.
+      if (i % LOOKUPS_PER_TURN === LOOKUPS_PER_TURN - 1) await nextTurn();
       const p =
         (f.predictionId === null ? undefined : await predictions.get(f.predictionId)) ??
         (await predictions.latestByTextSha256(f.textSha256));
