@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { explanationJson } from './explanation-json.js';
 import { explainFamilies } from './family-shapley.js';
+import { explainByOcclusion } from './occlusion.js';
 import { explainText } from './text-shapley.js';
 
 test('explanations become plain JSON with class names, rounded values and the top words', () => {
@@ -26,6 +27,24 @@ test('explanations become plain JSON with class names, rounded values and the to
   assert.equal(json.words?.top.length, 2);
   assert.equal(json.words?.units, 6);
   assert.deepEqual(JSON.parse(JSON.stringify(json)), json);
+  // Listed values and the rest add up to the prediction.
+  const w = json.words!;
+  const sum = w.baseValue! + w.top.reduce((s, a) => s + a.value, 0) + w.otherValue!;
+  assert.ok(Math.abs(sum - w.prediction) < 1e-5, `${sum} vs ${w.prediction}`);
   assert.throws(() => explanationJson({}), RangeError);
   assert.throws(() => explanationJson({ families, words: { ...words, classIndex: 0 } }), RangeError);
+});
+
+test('leave-one-out occlusion becomes JSON without a base value', () => {
+  const occlusion = explainByOcclusion(
+    { predictProba: (t) => (t.includes('remote') ? [0.2, 0.7, 0.1, 0, 0] : [0.2, 0.4, 0.4, 0, 0]) },
+    'A remote attacker can read files.',
+  );
+  const json = explanationJson({ words: occlusion }, 3);
+  assert.equal(json.explainedClass, 'high');
+  assert.equal(json.words?.method, 'leave-one-out');
+  assert.equal(json.words?.baseValue, undefined);
+  assert.equal(json.words?.otherValue, undefined);
+  assert.deepEqual(json.words?.top[0], { text: 'remote', start: 2, end: 8, value: 0.3 });
+  assert.equal(json.words?.modelCalls, 7);
 });

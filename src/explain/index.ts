@@ -5,6 +5,8 @@
  *   of the 128-slot vector, for any model offering {@link VectorModel}.
  * - Word explanations: Shapley values (exact for short texts, KernelSHAP
  *   otherwise) over word occlusion, for any model offering {@link TextModel}.
+ * - Leave-one-out occlusion (`explainByOcclusion`): each word's own effect, one
+ *   model call per unit; the cheap default of the request path.
  * - `explanationJson`: both as the JSON of a prediction answer's `explanation` field.
  * - Recommendations: severity action, CVEs with CISA KEV status, indicators to
  *   block or hunt for, technique mitigations; each with a stable kind and a reason.
@@ -23,6 +25,8 @@ export type {
 export { argmax, explainFamilies, FEATURE_FAMILY_GROUPS, MAX_SLOT_GROUPS } from './family-shapley.js';
 export type { CoalitionValues, ShapleyEstimate, ShapleyEstimateOptions } from './kernel-shap.js';
 export { estimateShapley, MIN_EVALUATIONS } from './kernel-shap.js';
+export type { OcclusionAttribution, TextOcclusion } from './occlusion.js';
+export { DEFAULT_OCCLUSION_UNITS, explainByOcclusion } from './occlusion.js';
 export type {
   KevFactsForAdvice,
   KevLookup,

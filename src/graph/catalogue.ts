@@ -245,6 +245,12 @@ export interface EnsureCatalogueOptions {
   cataloguePath?: string;
   /** Its sidecar. Default: the shipped `assets/graph-catalogue.meta.json`. */
   metaPath?: string;
+  /**
+   * The catalogue already read (`readCatalogue`) by the caller for other uses
+   * (the server's recommendation sources): used instead of reading the file
+   * again. It must be the file the sidecar describes (its id is checked).
+   */
+  catalogue?: Catalogue | undefined;
   onProgress?: (p: ImportProgress) => void;
   /**
    * Called after a load, e.g. to mine technique patterns (the integrator passes
@@ -291,7 +297,7 @@ export async function ensureCatalogueLoaded(
       ms: Date.now() - started,
     };
   }
-  const c = await readCatalogue(options.cataloguePath ?? paths.catalogue);
+  const c = options.catalogue ?? (await readCatalogue(options.cataloguePath ?? paths.catalogue));
   if (c.id !== meta.id) {
     throw new AppError(
       'CS_ERR_ARTEFACT_INVALID',

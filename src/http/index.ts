@@ -13,6 +13,8 @@ export { TEXT_MAX_CHARS } from './schemas/common.js';
 export type {
   BatchEntry,
   Entities,
+  ExplainLevel,
+  Explanation,
   PredictItem,
   Prediction,
   Probabilities,

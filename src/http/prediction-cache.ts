@@ -34,7 +34,10 @@ export class PredictionCache {
 
   /** The cache key of an input for a model version. */
   static key(model: ModelRef, input: PredictorInput): string {
-    const digest = sha256Hex(JSON.stringify([input.text, input.source ?? null, input.published ?? null]));
+    // The explanation level changes the answer (explanation present or not), so it is part of the key.
+    const digest = sha256Hex(
+      JSON.stringify([input.text, input.source ?? null, input.published ?? null, input.explain ?? null]),
+    );
     return `pred:${model.family}:${model.version}:${digest}`;
   }
 

@@ -159,6 +159,7 @@ export class PredictionService {
       text: normaliseText(item.text),
       ...(item.source === undefined ? {} : { source: item.source }),
       ...(item.published === undefined ? {} : { published: item.published }),
+      ...(item.explain === undefined ? {} : { explain: item.explain }),
     };
     // Sticky per item when the client names items, else per API key (else the router hashes the text).
     const routingKey = item.id ?? principal?.keyId;

@@ -1,5 +1,12 @@
 import type { ModelRef, Severity } from './schemas/common.js';
-import type { Entities, Probabilities, Recommendation, Technique } from './schemas/predict.js';
+import type {
+  Entities,
+  ExplainLevel,
+  Explanation,
+  Probabilities,
+  Recommendation,
+  Technique,
+} from './schemas/predict.js';
 
 /** What the predictor reads: the normalised text and optional context. */
 export interface PredictorInput {
@@ -12,6 +19,8 @@ export interface PredictorInput {
    * go to the same model variant (canary or active). Not part of the cache key; never scored.
    */
   routingKey?: string;
+  /** How much explanation to compute; default `words` (see `ExplainLevelSchema`). Part of the cache key. */
+  explain?: ExplainLevel;
 }
 
 /** Everything a prediction answer holds besides the request-specific fields (id, latency, cache flag). */
@@ -22,14 +31,14 @@ export interface PredictorOutput {
   probabilities: Probabilities;
   /** Probability of `severity`. */
   confidence: number;
-  /** 0..1, or null while the model has no anomaly detector. */
+  /** 0..1 (percentile of the text's strangeness among training texts), or null when no anomaly model is installed. */
   anomalyScore: number | null;
   /** The extraction output with warninglist flags; offsets refer to the input text. */
   entities: Entities;
   /** ATT&CK techniques; empty until a technique model is wired. */
   techniques: Technique[];
-  /** Attributions, or null while the model gives none. */
-  explanation: Record<string, unknown> | null;
+  /** Attributions, or null when `explain` is `none` (or the model gives none). */
+  explanation: Explanation;
   recommendations: Recommendation[];
 }
 

@@ -1,12 +1,16 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { ANOMALY_FILES, loadAnomalyFeatures, loadAnomalyModel } from '../anomaly/index.js';
 import { loadWarninglistIndex } from '../assets/index.js';
 import { loadTechniqueModel } from '../attack/index.js';
 import type { Config } from '../config/index.js';
 import type { WarninglistIndex } from '../extract/index.js';
+import { type Catalogue, defaultCataloguePaths, readCatalogue } from '../graph/index.js';
 import { loadSeverityModel, MANIFEST_FILE, readManifest } from '../model/index.js';
+import { type AdviceSources, adviceFromCatalogue } from './advice.js';
 import {
+  type AnomalyScorer,
   createServicePredictor,
   type LoadedSeverityModel,
   type ServicePredictor,
@@ -66,6 +70,65 @@ export async function loadShippedTechniqueMapper(
   return techniqueMapperOf(model);
 }
 
+/** Where the shipped anomaly model lives inside MODELS_DIR. */
+export const ANOMALY_MODEL_SUBDIR = join(SEVERITY_MODEL_SUBDIR, 'anomaly');
+
+/**
+ * Loads the shipped anomaly model (`MODELS_DIR/severity/anomaly`) with the
+ * feature artefacts it was trained with, or undefined (with a warning) when
+ * there is none: predictions then carry `anomalyScore: null`. A model that is
+ * present but unusable (corrupt, or its features.json no longer matches) is
+ * an error, as for the severity model.
+ */
+export async function loadShippedAnomalyScorer(
+  modelsDir: string,
+  logger: Logger,
+): Promise<AnomalyScorer | undefined> {
+  const dir = join(modelsDir, ANOMALY_MODEL_SUBDIR);
+  try {
+    await access(join(dir, ANOMALY_FILES.manifest));
+  } catch {
+    logger.warn({ dir }, 'no anomaly model found: predictions carry anomalyScore null');
+    return undefined;
+  }
+  const model = await loadAnomalyModel(dir);
+  const artefacts = await loadAnomalyFeatures(dir, model);
+  logger.info({ dir }, 'anomaly model loaded');
+  return { model, artefacts };
+}
+
+/** The advice sources and the parsed catalogue they came from. */
+export interface LoadedAdvice {
+  advice: AdviceSources;
+  catalogue: Catalogue;
+}
+
+/**
+ * Reads the shipped knowledge-graph catalogue once and derives the advice
+ * sources (KEV, mitigations). Undefined (with a warning) when the catalogue is
+ * missing or unreadable: recommendations then leave KEV status unchecked.
+ */
+export async function loadShippedAdvice(
+  logger: Logger,
+  cataloguePath = defaultCataloguePaths().catalogue,
+): Promise<LoadedAdvice | undefined> {
+  try {
+    const catalogue = await readCatalogue(cataloguePath);
+    const advice = adviceFromCatalogue(catalogue);
+    logger.info(
+      { kevEntries: advice.kev.size, mitigatedTechniques: advice.mitigatedTechniques },
+      'recommendation sources loaded from the graph catalogue',
+    );
+    return { advice, catalogue };
+  } catch (err) {
+    logger.warn(
+      { err, path: cataloguePath },
+      'no graph catalogue: recommendations without KEV status or mitigations',
+    );
+    return undefined;
+  }
+}
+
 /** The loaded predictor and the parts other components share (enrichment uses the same extraction and mapper). */
 export interface LoadedPredictorParts {
   predictor: ServicePredictor;
@@ -73,22 +136,43 @@ export interface LoadedPredictorParts {
   techniques: TechniqueMapper | undefined;
   /** The same composition around another severity model (the learning loop's active, canary and shadow versions). */
   variant: (severity: LoadedSeverityModel) => ServicePredictor;
+  /**
+   * The parsed graph catalogue the advice was built from, handed over once
+   * (then forgotten, so its memory can be freed): pass it to
+   * `ensureCatalogueLoaded` so the file is not read a second time.
+   */
+  takeCatalogue: () => Catalogue | undefined;
 }
 
-/** Builds the real predictor from the configuration: shipped severity model, warninglists, technique model. */
+/**
+ * Builds the real predictor from the configuration: shipped severity model,
+ * warninglists, technique model, anomaly model and the recommendation sources
+ * from the graph catalogue. Every variant shares the anomaly model and advice.
+ */
 export async function loadServicePredictor(
   config: Pick<Config, 'MODELS_DIR'>,
   logger: Logger,
 ): Promise<LoadedPredictorParts> {
-  const [severity, warninglists, techniques] = await Promise.all([
+  const [severity, warninglists, techniques, anomaly, loadedAdvice] = await Promise.all([
     loadShippedSeverityModel(config.MODELS_DIR, logger),
     loadWarninglistIndex(),
     loadShippedTechniqueMapper(config.MODELS_DIR, logger),
+    loadShippedAnomalyScorer(config.MODELS_DIR, logger),
+    loadShippedAdvice(logger),
   ]);
+  const advice = loadedAdvice?.advice;
+  let catalogue = loadedAdvice?.catalogue;
+  const compose = (s: LoadedSeverityModel | undefined) =>
+    createServicePredictor({ severity: s, warninglists, techniques, anomaly, advice });
   return {
-    predictor: createServicePredictor({ severity, warninglists, techniques }),
+    predictor: compose(severity),
     warninglists,
     techniques,
-    variant: (other) => createServicePredictor({ severity: other, warninglists, techniques }),
+    variant: (other) => compose(other),
+    takeCatalogue: () => {
+      const c = catalogue;
+      catalogue = undefined;
+      return c;
+    },
   };
 }

@@ -70,7 +70,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       clock: systemClock,
     });
     closers.push(() => graph.close());
-    const catalogue = await ensureCatalogueLoaded(graph, { afterLoad: (g) => minePatterns(g) });
+    // The catalogue the predictor read for its recommendations is handed over, so the file is read once.
+    const catalogue = await ensureCatalogueLoaded(graph, {
+      catalogue: parts.takeCatalogue(),
+      afterLoad: (g) => minePatterns(g),
+    });
     if (catalogue.loaded) logger.info({ ...catalogue }, 'knowledge-graph catalogue loaded');
     const threats = createThreatRecorder(graph);
     closers.push(() => threats.idle());

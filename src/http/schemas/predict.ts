@@ -2,6 +2,21 @@ import Type, { type Static } from 'typebox';
 import { SEVERITY_CLASSES } from '../../model/index.js';
 import { ModelRefSchema, nullableUnit, ProblemSchema, SeveritySchema, TextSchema } from './common.js';
 
+/** The explanation levels a request can ask for (see {@link ExplainLevelSchema}). */
+export const EXPLAIN_LEVELS = ['none', 'words', 'shapley'] as const;
+
+/** How much explanation a prediction carries, and what it costs. */
+export const ExplainLevelSchema = Type.Union(
+  [Type.Literal('none'), Type.Literal('words'), Type.Literal('shapley')],
+  {
+    description:
+      'How much explanation to compute. "words" (default): the words (model tokens) that moved the predicted class most, by exact leave-one-out occlusion, with their offsets; plus, for 128-slot vector models, exact Shapley values of the eight feature families. Costs about a prediction. "shapley": Shapley values of words (exact for up to 8 words, else KernelSHAP with 256 model calls) whose baseValue + values add up to the predicted probability, plus the family values; costs tens of milliseconds, use it for analyst views, not bulk scoring. "none": explanation is null.',
+  },
+);
+
+/** An explanation level. */
+export type ExplainLevel = Static<typeof ExplainLevelSchema>;
+
 /** One item to score: the body of `POST /api/v1/predict` and each entry of a batch. */
 export const PredictItemSchema = Type.Object(
   {
@@ -27,6 +42,7 @@ export const PredictItemSchema = Type.Object(
         description: 'Your own id for the item; echoed back as itemId and stored with the prediction.',
       }),
     ),
+    explain: Type.Optional(ExplainLevelSchema),
   },
   { additionalProperties: false },
 );
@@ -111,20 +127,127 @@ export const TechniqueSchema = Type.Object(
 /** A technique. */
 export type Technique = Static<typeof TechniqueSchema>;
 
-/** Why the model decided as it did (filled by the explanation component; null until it exists). */
-export const ExplanationSchema = Type.Unsafe<Record<string, unknown> | null>({
-  type: ['object', 'null'],
-  additionalProperties: true,
-  description: 'Feature and word attributions of the prediction, or null when the model gives none.',
-});
+const AttributedUnitSchema = Type.Object(
+  {
+    text: Type.String({ description: 'The unit as written: text.slice(start, end) of the normalised text.' }),
+    start: Type.Integer({ minimum: 0, description: 'Offset (UTF-16 code units) in the normalised text.' }),
+    end: Type.Integer({ minimum: 0, description: 'Exclusive end offset.' }),
+    value: Type.Number({
+      description:
+        'Change in the probability of explainedClass this unit accounts for (positive: pushed it up).',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** Why the model decided as it did; null when the request asked for `explain: "none"`. */
+export const ExplanationSchema = Type.Union(
+  [
+    Type.Object(
+      {
+        level: Type.Union([Type.Literal('words'), Type.Literal('shapley')]),
+        explainedClass: Type.String({
+          description: 'The class whose probability is explained (the predicted one).',
+        }),
+        words: Type.Optional(
+          Type.Object(
+            {
+              method: Type.Union(
+                [
+                  Type.Literal('leave-one-out'),
+                  Type.Literal('exact-shapley-words'),
+                  Type.Literal('kernel-shap-words'),
+                ],
+                {
+                  description:
+                    'leave-one-out: each value is the probability with the full text minus without that unit (no additivity). Shapley methods: baseValue + sum of all values = prediction.',
+                },
+              ),
+              unit: Type.Union([Type.Literal('token'), Type.Literal('word'), Type.Literal('phrase')], {
+                description: "token: the model's own tokens; phrase: runs of words for long texts.",
+              }),
+              baseValue: Type.Optional(
+                Type.Number({
+                  description: 'Shapley methods: probability of the class with every unit removed.',
+                }),
+              ),
+              prediction: Type.Number({ description: 'Probability of the class for the full text.' }),
+              modelCalls: Type.Integer({ minimum: 0 }),
+              units: Type.Integer({ minimum: 0, description: 'Units the text was split into.' }),
+              otherValue: Type.Optional(
+                Type.Number({
+                  description:
+                    'Shapley methods: sum of the values of the units not in top (baseValue + Σ top + otherValue = prediction).',
+                }),
+              ),
+              top: Type.Array(AttributedUnitSchema, {
+                description: 'The strongest units, largest |value| first.',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        families: Type.Optional(
+          Type.Object(
+            {
+              method: Type.Literal('exact-shapley-families'),
+              baseValue: Type.Number({
+                description: 'Probability of the class for the training-mean vector.',
+              }),
+              prediction: Type.Number(),
+              backgroundRows: Type.Integer({ minimum: 1 }),
+              values: Type.Array(
+                Type.Object(
+                  {
+                    family: Type.String(),
+                    slots: Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 0 })]),
+                    value: Type.Number(),
+                  },
+                  { additionalProperties: false },
+                ),
+                {
+                  description:
+                    'One per feature family of the 128-slot vector; baseValue + Σ value = prediction.',
+                },
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: 'Word and feature-family attributions of the prediction, or null when not asked for.' },
+);
+
+/** An explanation. */
+export type Explanation = Static<typeof ExplanationSchema>;
 
 /** Advice derived from the prediction; each says why. */
 export const RecommendationSchema = Type.Object(
   {
-    action: Type.String(),
-    reason: Type.String(),
+    kind: Type.Optional(
+      Type.String({
+        description:
+          'Stable code: cve-known-exploited, severity-action, low-confidence-review, anomalous-input-review, cve-patch, indicator-block, indicator-hunt, indicator-warninglisted, technique-mitigate, technique-detect.',
+      }),
+    ),
+    priority: Type.Optional(Type.String({ description: 'urgent, high, medium, low or info.' })),
+    action: Type.String({ description: 'What to do.' }),
+    reason: Type.String({ description: 'Why: the evidence behind the advice.' }),
+    subjects: Type.Optional(
+      Type.Array(Type.String(), { description: 'CVE ids, indicator values or technique ids it is about.' }),
+    ),
+    omitted: Type.Optional(Type.Integer({ minimum: 0, description: 'Subjects left out over the cap.' })),
+    evidence: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'Machine-readable evidence (KEV entry, warninglists, mitigations).',
+      }),
+    ),
   },
-  { additionalProperties: true },
+  { additionalProperties: false },
 );
 
 /** A recommendation. */

@@ -52,21 +52,34 @@ export class MlpSeverityModel implements SeverityModel {
 
   /** Uncalibrated probabilities of many documents. */
   rawBatch(docs: readonly SeverityInput[]): Float64Array[] {
-    if (docs.length === 0) return [];
+    return this.rawVectors(docs.map((d) => this.vector(d)));
+  }
+
+  /** Uncalibrated probabilities of standardised vectors (as {@link vector} builds them). */
+  rawVectors(vectors: readonly Float32Array[]): Float64Array[] {
+    if (vectors.length === 0) return [];
     const net = this.network;
-    if (Array.isArray(net))
-      return docs.map((d) => denseForward(net as readonly DenseLayer[], this.vector(d)));
+    if (Array.isArray(net)) return vectors.map((v) => denseForward(net as readonly DenseLayer[], v));
     const layers = net as LayersModel;
     const dim = this.config.standardize.mean.length;
-    const flat = new Float32Array(docs.length * dim);
-    docs.forEach((d, i) => {
-      flat.set(this.vector(d), i * dim);
+    const flat = new Float32Array(vectors.length * dim);
+    vectors.forEach((v, i) => {
+      flat.set(v, i * dim);
     });
     const probs = this.tf.tidy(() => {
-      const out = layers.predict(this.tf.tensor2d(flat, [docs.length, dim])) as Tensor;
+      const out = layers.predict(this.tf.tensor2d(flat, [vectors.length, dim])) as Tensor;
       return out.dataSync() as Float32Array;
     });
-    return docs.map((_, i) => Float64Array.from(probs.subarray(i * 5, i * 5 + 5)));
+    return vectors.map((_, i) => Float64Array.from(probs.subarray(i * 5, i * 5 + 5)));
+  }
+
+  /**
+   * Calibrated probabilities of standardised vectors: what `predict` reports
+   * for a document whose {@link vector} is the given one. Lets explanations
+   * score altered vectors (feature-family Shapley values) in one call.
+   */
+  predictVectors(vectors: readonly Float32Array[]): number[][] {
+    return this.rawVectors(vectors).map((p) => applyCalibration(p, this.calibration));
   }
 
   predict(doc: SeverityInput): SeverityPrediction {
