@@ -9,11 +9,12 @@
  *   B. honest corrections: analysts give the CVSS label of texts the model got wrong
  *   C. poisoning: the same texts with labels flipped at random (never the true class)
  *
+ * and, for each, the wall time, the training process's peak resident memory,
  * and, while each retraining runs, the event-loop delay of the calling
  * process (the API's position): B and C train in a child process (the
  * default), A on the calling thread (RETRAIN_IN_CHILD_PROCESS=false).
  *
- *   nice -n 10 node --import tsx bench/learning/retrain.ts [--data ../shared/data] [--feedback 400]
+ *   nice -n 10 node --import tsx bench/learning/retrain.ts [--data ../shared/data] [--feedback 400] [--scenarios A,B,C]
  *
  * Prints a JSON object as its last line; bench/RESULTS.md quotes it.
  */
@@ -50,8 +51,13 @@ const { values } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     feedback: { type: 'string', default: '400' },
     models: { type: 'string', default: 'models' },
+    scenarios: { type: 'string', default: 'A,B,C' },
   },
 });
+const scenarios = new Set(values.scenarios.split(',').map((x) => x.trim()));
+for (const x of scenarios) {
+  if (!['A', 'B', 'C'].includes(x)) throw new Error(`--scenarios takes A, B and/or C, got "${x}"`);
+}
 const feedbackCount = Number(values.feedback);
 const dataDir = resolve(values.data);
 const started = Date.now();
@@ -119,8 +125,12 @@ async function run(scenario: string, child: boolean, items: { text: string; labe
     x === undefined || x === null ? null : Math.round(x * 10_000) / 10_000;
   return {
     scenario,
+    parent: r.parentVersion,
     trainer: child ? 'child process' : 'calling thread',
     seconds: Math.round(seconds),
+    trainSeconds: Math.round(r.trainSeconds),
+    // The child's own peak for B and C; for A (calling thread) the bench process's peak so far.
+    trainPeakRssMiB: r.trainPeakRssMiB,
     eventLoopDelayMs: {
       p50: round(delay.percentile(50) / 1e6),
       p99: round(delay.percentile(99) / 1e6),
@@ -168,12 +178,16 @@ try {
     `pool ${pool.length} test texts outside the holdout, ${wrong.length} misclassified, ${sample.length} used as feedback\n`,
   );
   const results = [];
-  results.push(await run('A-control-no-feedback', false, []));
-  process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
-  results.push(await run('B-honest-corrections', true, honest));
-  process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
-  results.push(await run('C-random-flips', true, poison));
-  process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+  const plan: [string, string, boolean, { text: string; label: string }[]][] = [
+    ['A', 'A-control-no-feedback', false, []],
+    ['B', 'B-honest-corrections', true, honest],
+    ['C', 'C-random-flips', true, poison],
+  ];
+  for (const [key, name, child, items] of plan) {
+    if (!scenarios.has(key)) continue;
+    results.push(await run(name, child, items));
+    process.stderr.write(`${JSON.stringify(results.at(-1))}\n`);
+  }
   console.log(
     JSON.stringify({
       date: new Date(started).toISOString(),
