@@ -8,6 +8,7 @@ import { installAuth } from './auth.js';
 import { installDocs } from './docs.js';
 import type { Enricher, ThreatRecorder } from './enricher.js';
 import { errorHandler } from './error-handler.js';
+import { installHandlerTimeout } from './handler-timeout.js';
 import { installJsonBodyParser } from './json-body.js';
 import type { LearningHttpDeps } from './learning-deps.js';
 import { ServiceMetrics } from './metrics.js';
@@ -100,8 +101,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     bodyLimit: settings.bodyMaxBytes,
     requestTimeout: settings.requestTimeoutMs,
-    // Application-level limit on routing + parsing + handler + serialisation (answered 503 CS_ERR_TIMEOUT).
-    handlerTimeout: settings.requestTimeoutMs,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -111,6 +110,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(errorHandler);
+  // Application-level limit on each handler (answered 503 CS_ERR_TIMEOUT); receiving is bounded by requestTimeout.
+  installHandlerTimeout(app, settings.requestTimeoutMs);
   app.setNotFoundHandler((request, reply) => {
     errorHandler(
       new AppError('CS_ERR_NOT_FOUND', `No route ${request.method} ${request.url}`),

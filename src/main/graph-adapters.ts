@@ -151,8 +151,12 @@ export function createThreatRecorder(
   graph: GraphStore,
   maxPending = 10_000,
   groupSize = 256,
-  /** How long a group collects predictions before it is written, ms: larger groups, fewer commits. */
-  windowMs = 50,
+  /**
+   * How long a group collects predictions before it is written, ms: larger groups, fewer
+   * commits. Each commit of the embedded graph costs an fsync (synchronous=FULL; about 4 ms on
+   * the bench machine, on the event loop), so 200 ms bounds that to 5 per second under load.
+   */
+  windowMs = 200,
 ): GraphThreatRecorder {
   const queue: PendingThreat[] = [];
   let inFlight = 0;
