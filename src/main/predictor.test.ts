@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createKevLookup } from '../graph/index.js';
 import type { ModelManifest, SeverityModel } from '../model/index.js';
 import { createServicePredictor, type LoadedSeverityModel, techniqueMapperOf } from './predictor.js';
 
@@ -90,4 +91,44 @@ test('technique mapping fills techniques with their supporting sentences', () =>
     },
   ]);
   assert.deepEqual(predictor.predict({ text: 'nothing' }).techniques, []);
+});
+
+test('explanation levels, anomaly score and recommendations from the composed parts', () => {
+  const advice = {
+    kev: createKevLookup(
+      [{ cve: 'CVE-2024-3400', dateAdded: '2024-04-12', ransomware: false }],
+      '2025.01.01',
+    ),
+    mitigatedTechniques: 1,
+    mitigationsOf: (id: string) =>
+      id === 'T1059.001' ? [{ id: 'M1042', name: 'Disable or Remove Feature' }] : [],
+  };
+  const mapper = techniqueMapperOf({
+    mapDocument: () => ({ techniques: [{ id: 'T1059.001', name: 'PowerShell', score: 0.9, sentences: [] }] }),
+  });
+  const predictor = createServicePredictor({
+    severity: fakeModel('v1'),
+    warninglists: undefined,
+    techniques: mapper,
+    advice,
+  });
+  const text = 'rce via CVE-2024-3400 from 203.0.113[.]7';
+  const out = predictor.predict({ text });
+  // No anomaly model: null. The fake model is no hashed model: generic leave-one-out over words.
+  assert.equal(out.anomalyScore, null);
+  assert.equal(out.explanation?.level, 'words');
+  assert.equal(out.explanation?.explainedClass, 'critical');
+  assert.equal(out.explanation?.words?.method, 'leave-one-out');
+  const top = out.explanation!.words!.top[0]!;
+  assert.deepEqual(top, { text: 'rce', start: 0, end: 3, value: 0.65 });
+  assert.equal(predictor.predict({ text, explain: 'none' }).explanation, null);
+  const kinds = out.recommendations.map((r) => r.kind);
+  assert.deepEqual(kinds, [
+    'cve-known-exploited',
+    'severity-action',
+    'indicator-block',
+    'technique-mitigate',
+  ]);
+  assert.match(out.recommendations[0]!.reason, /Known Exploited Vulnerabilities catalogue/);
+  assert.match(out.recommendations[3]!.action, /M1042 Disable or Remove Feature/);
 });

@@ -96,8 +96,23 @@ test('npm start serves real predictions from the shipped models, stores them, ta
       probabilities: Record<string, number>;
       entities: { cves: string[]; urls: string[] };
       techniques: { id: string; score: number }[];
+      anomalyScore: number | null;
+      explanation: { level: string; words: { top: { text: string; start: number; end: number }[] } } | null;
+      recommendations: { kind: string; reason: string }[];
     };
     assert.deepEqual(p.model, { family: manifest.family, version: manifest.version });
+    // Anomaly score, default explanation (words with offsets) and recommendations with reasons.
+    assert.ok(p.anomalyScore !== null && p.anomalyScore >= 0 && p.anomalyScore <= 1);
+    assert.equal(p.explanation?.level, 'words');
+    for (const w of p.explanation?.words.top ?? []) assert.equal(text.slice(w.start, w.end), w.text);
+    assert.ok(p.recommendations.some((r) => r.kind === 'severity-action'));
+    assert.ok(p.recommendations.every((r) => r.reason.length > 0));
+    const shapley = await post(server.address, '/api/v1/predict', { text, explain: 'shapley' });
+    assert.equal(((await shapley.json()) as { explanation: { level: string } }).explanation.level, 'shapley');
+    const none = await post(server.address, '/api/v1/predict', { text, explain: 'none' });
+    assert.equal(((await none.json()) as { explanation: unknown }).explanation, null);
+    const bad = await post(server.address, '/api/v1/predict', { text, explain: 'everything' });
+    assert.equal(bad.status, 400);
     const sum = Object.values(p.probabilities).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - 1) < 1e-6, String(sum));
     assert.equal(p.probabilities[p.severity], Math.max(...Object.values(p.probabilities)));
@@ -126,7 +141,7 @@ test('npm start serves real predictions from the shipped models, stores them, ta
     const active = metrics.models.find((m) => m.version === manifest.version);
     assert.equal(active?.active, true);
     assert.ok(active?.holdout !== null && Object.keys(active?.holdout ?? {}).length > 0);
-    assert.equal(active?.predictions.total, 1);
+    assert.equal(active?.predictions.total, 3);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

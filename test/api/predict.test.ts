@@ -90,11 +90,19 @@ for (const backend of BACKENDS) {
           payload: { text: 'Heap overflow\nin bar', source: 'x' },
         });
         assert.equal(t.predictor.calls, 2);
+        // Another explanation level is another answer (the explanation differs): a miss.
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/predict',
+          headers: t.keys.predict,
+          payload: { text: 'Heap overflow\nin bar', source: 'x', explain: 'none' },
+        });
+        assert.equal(t.predictor.calls, 3);
         t.predictor.setModel({ family: 'fake', version: 'v2' });
         const third = (await ask('Heap overflow\nin bar')).json();
         assert.equal(third.cached, false);
         assert.equal(third.model.version, 'v2');
-        assert.equal(t.predictor.calls, 3);
+        assert.equal(t.predictor.calls, 4);
         const prom = (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.keys.admin })).body;
         assert.match(prom, /cyberstreams_prediction_cache_lookups_total\{result="hit"\} 1/);
       } finally {

@@ -44,6 +44,8 @@ for (const backend of BACKENDS)
       ['bad published', '{"text":"a","published":"yesterday"}', 400, 'published'],
       ['impossible date', '{"text":"a","published":"2023-02-29"}', 400, 'published'],
       ['source too long', `{"text":"a","source":"${'s'.repeat(201)}"}`, 400, 'source'],
+      ['unknown explain level', '{"text":"a","explain":"everything"}', 400, 'explain'],
+      ['explain of wrong type', '{"text":"a","explain":true}', 400, 'explain'],
     ];
     for (const [name, payload, status, field] of cases) {
       test(name, async () => {
