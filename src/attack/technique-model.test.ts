@@ -7,9 +7,13 @@ import { fixtureSentences } from '../../test/fixtures/attack/fixture-data.js';
 import { isAppError } from '../core/index.js';
 import { fitClassifier } from './classifier.js';
 import type { LabelledUnit } from './data/corpus.js';
+import { HashingFeaturizer } from './featurizer.js';
+import { activate } from './linear-model.js';
 import { TECHNIQUE_MANIFEST_VERSION, TECHNIQUE_MODEL_FAMILY } from './manifest.js';
+import { splitSentences } from './sentences.js';
 import { parseTrainingSettings } from './settings.js';
 import { loadTechniqueModel, saveTechniqueModel } from './technique-model.js';
+import { decodeWeights, quantizedLogits } from './weights-file.js';
 
 const settings = parseTrainingSettings({ hashBits: '12', epochs: '30', negativeWeight: '1' });
 
@@ -92,6 +96,33 @@ test('mapDocument groups supporting sentences per technique with offsets into th
       for (const s of t.sentences) assert.equal(text.slice(s.start, s.end), s.text);
     }
     assert.deepEqual(model.mapDocument('Nothing to see here.').techniques, []);
+  });
+});
+
+test('scores equal the plain composition (featurise, quantised logits, softmax), and mapDocument maps each sentence', () => {
+  withModel((dir) => {
+    const model = loadTechniqueModel(dir);
+    const weights = decodeWeights(new Uint8Array(readFileSync(join(dir, 'weights.cstw'))));
+    const featurizer = new HashingFeaturizer(model.manifest.featurizer);
+    const data = fixtureSentences();
+    const texts = [
+      ...Object.values(data.techniques).flatMap((t) => [...t.train, ...t.test]),
+      ...data.negatives.test,
+    ];
+    for (const text of texts) {
+      const want = activate('softmax', quantizedLogits(weights, featurizer.transform(text, weights.idf)));
+      assert.deepEqual(model.scoreSentence(text), want.slice(0, model.labels.length), text);
+    }
+    // A document is the union of its sentences' mappings, sentence by sentence.
+    const document = texts.join(' ');
+    const expected = new Map<string, number>();
+    for (const s of splitSentences(document)) {
+      for (const t of model.mapSentence(s.text))
+        expected.set(t.id, Math.max(expected.get(t.id) ?? 0, t.score));
+    }
+    const got = model.mapDocument(document).techniques;
+    assert.deepEqual(new Map(got.map((t) => [t.id, t.score])), expected);
+    assert.ok(got.length >= 2);
   });
 });
 

@@ -13,7 +13,7 @@ import {
 } from './manifest.js';
 import { splitSentences } from './sentences.js';
 import { decide } from './thresholds.js';
-import { decodeWeights, type QuantizedLinear, quantizedLogits } from './weights-file.js';
+import { decodeWeights, type QuantizedLinear, sparseRows } from './weights-file.js';
 
 /** One technique found in one sentence. `score` is the model's probability in [0, 1]. */
 export interface SentenceTechnique {
@@ -76,12 +76,15 @@ export function createTechniqueModel(
     const name = names[id];
     return name === undefined ? { id, score } : { id, name, score };
   };
-  const scoreSentence = (text: string): Float32Array => {
-    const z = quantizedLogits(weights, featurizer.transform(text, weights.idf));
-    return activate(manifest.classifier.output, z).slice(0, labels.length);
-  };
+  // Scratch of the scores: mapping is synchronous, so one buffer serves every call.
+  const z = new Float32Array(weights.outputs);
+  const rows = sparseRows(weights);
+  /** Probabilities of every output for `text` in `z` (labels first, then "no technique"). */
+  const probabilitiesOf = (text: string): Float32Array =>
+    activate(manifest.classifier.output, featurizer.logits(text, weights, rows, z));
+  const scoreSentence = (text: string): Float32Array => probabilitiesOf(text).slice(0, labels.length);
   const mapSentence = (text: string): SentenceTechnique[] => {
-    const scores = scoreSentence(text);
+    const scores = probabilitiesOf(text);
     return decide(scores, thresholds, maxPerSentence).map((k) =>
       named(labels[k] as string, scores[k] as number),
     );

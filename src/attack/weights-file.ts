@@ -136,6 +136,50 @@ export function decodeWeights(bytes: Uint8Array): QuantizedLinear {
   return { dim, outputs, idf, bias, scale, rowOf, weights };
 }
 
+/**
+ * The non-zero weights of a quantised model, packed per bucket for scoring. Most quantised
+ * weights are zero (about 60 % in the shipped model), so scoring over these lists does a
+ * fraction of the multiplications of the dense rows, with the same sums (adding a zero term
+ * changes no float). A bucket's entries sit together in one array, reached straight from
+ * the bucket, so a feature costs about one cache line, as a dense int8 row does.
+ *
+ * `offset[b]` is -1 for a bucket without weights; otherwise `entries[offset[b]]` is the
+ * number n of its non-zero weights, followed by n entries `output << 8 | (weight + 128)`.
+ */
+export interface SparseRows {
+  offset: Int32Array;
+  entries: Uint16Array;
+}
+
+/** The non-zero weights of `model` as {@link SparseRows}; needs at most 256 outputs. */
+export function sparseRows(model: QuantizedLinear): SparseRows {
+  const K = model.outputs;
+  if (K > 256) throw new RangeError(`sparse rows hold at most 256 outputs, the model has ${K}`);
+  let stored = 0;
+  let nonZero = 0;
+  for (let f = 0; f < model.dim; f++) {
+    const row = model.rowOf[f] as number;
+    if (row < 0) continue;
+    stored++;
+    for (let k = 0; k < K; k++) if ((model.weights[row * K + k] as number) !== 0) nonZero++;
+  }
+  const offset = new Int32Array(model.dim).fill(-1);
+  const entries = new Uint16Array(stored + nonZero);
+  let j = 0;
+  for (let f = 0; f < model.dim; f++) {
+    const row = model.rowOf[f] as number;
+    if (row < 0) continue;
+    offset[f] = j;
+    const head = j++;
+    for (let k = 0; k < K; k++) {
+      const w = model.weights[row * K + k] as number;
+      if (w !== 0) entries[j++] = (k << 8) | (w + 128);
+    }
+    entries[head] = j - head - 1;
+  }
+  return { offset, entries };
+}
+
 /** Raw scores (logits) of `x` under a quantised model. */
 export function quantizedLogits(model: QuantizedLinear, x: SparseVector): Float32Array {
   const K = model.outputs;
