@@ -23,7 +23,7 @@ import {
 export const EXPLANATION_TOP_WORDS = 10;
 
 /** Units of the generic (re-predicting) leave-one-out path: one model call each. */
-const GENERIC_OCCLUSION_UNITS = 12;
+const GENERIC_OCCLUSION_UNITS = 8;
 
 /** The model as a {@link TextModel}: only the text varies, source and publication time stay the request's. */
 function textModelOf(model: SeverityModel, doc: SeverityInput): TextModel {
@@ -33,7 +33,7 @@ function textModelOf(model: SeverityModel, doc: SeverityInput): TextModel {
 /**
  * Leave-one-out word attributions: exact and incremental on the hashed
  * n-gram model's own tokens (about the cost of one prediction), else by
- * re-predicting the text without each of up to 12 words or phrases.
+ * re-predicting the text without each of up to 8 words or phrases.
  */
 function occlusionOf(model: SeverityModel, doc: SeverityInput, classIndex: number): TextOcclusion {
   if (model instanceof HashedSeverityModel) {

@@ -121,20 +121,40 @@ export function leaveOneOutOcclusion(
     (combineHash(combineHash(a, b), c) ^ SEED.trigram) & mask;
   const useChars = cfg.charMax >= cfg.charMin && cfg.charWeight > 0;
 
-  // What each token contributes on its own: word, source word, character n-grams.
-  const own = (t: number, add: (bucket: number, w: number) => void): void => {
-    const h = hashes[t]!;
-    add(h & mask, 1);
-    if (sourceHash !== 0) add(combineHash(sourceHash, h) & mask, 1);
-    if (useChars) {
-      const padded = `<${forms[t]!}>`;
-      for (let len = cfg.charMin; len <= cfg.charMax; len++) {
-        for (let s = 0; s + len <= padded.length; s++) {
-          if (len === padded.length) continue;
-          add(fnv1a(padded, s, s + len, SEED.char) & mask, cfg.charWeight);
+  // What each token contributes on its own: word, source word, character
+  // n-grams. Hashed once per distinct token (used twice: counts and removal).
+  const ownCache = new Map<string, { buckets: Int32Array; weights: Float64Array }>();
+  const ownOf = (t: number) => {
+    const form = forms[t]!;
+    let entry = ownCache.get(form);
+    if (entry === undefined) {
+      const buckets: number[] = [];
+      const ws: number[] = [];
+      const h = hashes[t]!;
+      buckets.push(h & mask);
+      ws.push(1);
+      if (sourceHash !== 0) {
+        buckets.push(combineHash(sourceHash, h) & mask);
+        ws.push(1);
+      }
+      if (useChars) {
+        const padded = `<${form}>`;
+        for (let len = cfg.charMin; len <= cfg.charMax; len++) {
+          for (let s = 0; s + len <= padded.length; s++) {
+            if (len === padded.length) continue;
+            buckets.push(fnv1a(padded, s, s + len, SEED.char) & mask);
+            ws.push(cfg.charWeight);
+          }
         }
       }
+      entry = { buckets: Int32Array.from(buckets), weights: Float64Array.from(ws) };
+      ownCache.set(form, entry);
     }
+    return entry;
+  };
+  const own = (t: number, add: (bucket: number, w: number) => void): void => {
+    const { buckets, weights: ws } = ownOf(t);
+    for (let k = 0; k < buckets.length; k++) add(buckets[k]!, ws[k]!);
   };
 
   // Full bucket counts, as `hashedFeatures` accumulates them.
