@@ -110,25 +110,30 @@ test('anomaly: random characters and a cooking recipe score higher than a CVE de
   assert.ok(cve < 0.9, `a plain CVE description is not anomalous (${cve})`);
 });
 
-test('the MLP baseline (128-slot vector model) as a variant: exact family Shapley values add up', {
+test('the MLP baseline (128-slot vector model) as a variant: leave-one-out words by default, exact family Shapley values that add up', {
   skip: !shipped || !baselineShipped,
 }, async () => {
   const dir = join(MODELS, 'severity-baseline');
   const [model, manifest] = await Promise.all([loadSeverityModel(dir), readManifest(dir)]);
   const variant = parts.variant({ model, manifest });
   try {
-    for (const explain of ['words', 'shapley'] as const) {
-      const out = variant.predict({ text: LOG4J, explain });
-      assertValidAnswer(out);
-      assert.equal(out.model.family, 'tfjs-mlp');
-      const f = out.explanation?.families;
-      assert.ok(f !== undefined && f.values.length === 8, 'eight families');
-      const sum = f.baseValue + f.values.reduce((s, v) => s + v.value, 0);
-      assert.ok(Math.abs(sum - f.prediction) < 1e-5, `${sum} vs ${f.prediction}`);
-      assert.ok(Math.abs(f.prediction - out.probabilities[out.severity]) < 1e-5);
-      assertOffsets(LOG4J, out);
-      if (anomalyShipped) assert.ok(out.anomalyScore !== null);
-    }
+    // Default level: leave-one-out words (generic re-prediction path), no family values.
+    const words = variant.predict({ text: LOG4J });
+    assertValidAnswer(words);
+    assert.equal(words.model.family, 'tfjs-mlp');
+    assert.equal(words.explanation?.words?.method, 'leave-one-out');
+    assert.equal(words.explanation?.families, undefined);
+    assertOffsets(LOG4J, words);
+    if (anomalyShipped) assert.ok(words.anomalyScore !== null);
+    // Shapley level: the family values add up to the predicted probability.
+    const out = variant.predict({ text: LOG4J, explain: 'shapley' });
+    assertValidAnswer(out);
+    const f = out.explanation?.families;
+    assert.ok(f !== undefined && f.values.length === 8, 'eight families');
+    const sum = f.baseValue + f.values.reduce((s, v) => s + v.value, 0);
+    assert.ok(Math.abs(sum - f.prediction) < 1e-5, `${sum} vs ${f.prediction}`);
+    assert.ok(Math.abs(f.prediction - out.probabilities[out.severity]) < 1e-5);
+    assertOffsets(LOG4J, out);
   } finally {
     variant.dispose();
   }
