@@ -10,6 +10,13 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   /** TCP port to listen on. */
   PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+  /**
+   * API worker processes sharing the port (node:cluster); 1 serves from this process. Each worker
+   * loads the models and serves on its own, like a replica: metrics carry a `worker` label, rate
+   * limits without REDIS_URL are counted per worker (RATE_LIMIT_MAX / API_WORKERS each), and a model
+   * promoted through one worker reaches the others within MODEL_POLL_MS. Default 1.
+   */
+  API_WORKERS: Type.Integer({ default: 1, minimum: 1, maximum: 64 }),
   /** Where the embedded store, model versions and caches live. */
   DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   /** Unset: embedded SQLite file in DATA_DIR. `postgres://…`: PostgreSQL. */

@@ -74,6 +74,12 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Produces the Prometheus exposition `GET /metrics` serves; absent: this registry's. A cluster
+   * worker sets it to fetch every worker's series through the primary.
+   */
+  exposition: (() => Promise<string>) | undefined;
+
   /** @param processMetrics also export the Node process metrics (CPU, memory, event loop). Default true. */
   constructor(processMetrics = true) {
     if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });

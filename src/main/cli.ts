@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { type CliContext, runCli } from '../cli/index.js';
 import { loadConfig } from '../config/index.js';
-import { startServer } from './server.js';
+import { startService } from './cluster.js';
 import { VERSION } from './version.js';
 import { startWorker } from './worker.js';
 
@@ -15,7 +15,7 @@ export const processContext: CliContext = {
     process.stderr.write(s);
   },
   loadConfig: (overrides = {}) => loadConfig({ ...process.env, ...overrides }),
-  startServer,
+  startServer: startService,
   startWorker,
 };
 

@@ -28,6 +28,14 @@ export interface RunningServer {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/** How a server runs inside a cluster of API workers (see `startService`). */
+export interface ServerRole {
+  /** Worker processes sharing the port, this one included. */
+  workers: number;
+  /** Adjusts the metrics before anything registers on them (worker label, export through the primary). */
+  prepareMetrics?: (metrics: ServiceMetrics) => void;
+}
+
 /**
  * Wires the concrete parts together from the configuration and starts
  * listening: the store (SQLite in DATA_DIR or PostgreSQL), Redis when
@@ -36,7 +44,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * every prediction recorded as a threat, enrichment), the retention purge
  * (which also forgets purged predictions' threats), and the HTTP app.
  */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, role: ServerRole = { workers: 1 }): Promise<RunningServer> {
   const logger = createLogger(config);
   // Closers in creation order; stopping runs them in reverse.
   const closers: (() => Promise<void> | void)[] = [];
@@ -91,6 +99,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }
     }
     const metrics = new ServiceMetrics();
+    role.prepareMetrics?.(metrics);
     // The self-learning loop serves the registry's active model (the shipped one on a fresh data dir).
     const learning = await startServingLearning({
       config,
@@ -118,7 +127,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
       settings: {
         authDisabled: config.AUTH_DISABLED,
         authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
-        rateLimitMax: config.RATE_LIMIT_MAX,
+        // In process, each worker counts its own share of a key's requests (the primary deals
+        // connections round-robin); Redis counts them all in one place.
+        rateLimitMax:
+          redis === undefined && role.workers > 1
+            ? Math.max(1, Math.ceil(config.RATE_LIMIT_MAX / role.workers))
+            : config.RATE_LIMIT_MAX,
         rateLimitWindowMs: config.RATE_LIMIT_WINDOW_MS,
         bodyMaxBytes: config.BODY_MAX_BYTES,
         batchMaxItems: config.BATCH_MAX_ITEMS,

@@ -127,7 +127,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRouteDeps> = async 
       },
     },
     async (_request, reply) => {
-      const body = await deps.metrics.registry.metrics();
+      const body = await (deps.metrics.exposition?.() ?? deps.metrics.registry.metrics());
       return reply.type(deps.metrics.registry.contentType).send(body);
     },
   );
