@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { reachCases } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
 import { traversalCases } from './conformance-traversal.js';
 import type { EdgeCursor, GraphStore } from './contract.js';
@@ -177,6 +178,7 @@ export function graphConformance(name: string, factory: GraphFactory): void {
     });
 
     traversalCases(withGraph);
+    reachCases(withGraph);
 
     withGraph('replaceEdgesFrom drops the stale edges of a source, deleteNodes cascades', async (graph) => {
       await graph.apply(sampleBatch());

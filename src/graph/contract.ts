@@ -60,6 +60,15 @@ export interface GraphStore {
    * (`limitPerNode` is not supported): the lean primitive every traversal is built on.
    */
   links(query: LinkQuery): Promise<EdgeRef[]>;
+  /**
+   * The distinct far ends of the edges {@link GraphStore.links} would return
+   * (an edge between two queried nodes counts from both ends), minus `exclude`,
+   * each with its type and the highest confidence of the edges reaching it; in
+   * no particular order. The de-duplication runs in the database, so a level of a
+   * traversal next to a hub crosses into JavaScript as one short row per node
+   * instead of one row per edge.
+   */
+  reach(query: ReachQuery): Promise<ReachedNode[]>;
 
   /** Nodes reachable from `start` within `depth` hops, nearest first. */
   neighbours(start: string, options?: NeighbourOptions): Promise<NeighbourResult>;
@@ -133,7 +142,24 @@ export interface EdgeQuery {
 }
 
 /** Input of {@link GraphStore.links}. */
-export type LinkQuery = Omit<EdgeQuery, 'limitPerNode'>;
+export interface LinkQuery extends Omit<EdgeQuery, 'limitPerNode'> {
+  /** Keep only edges whose other end (the end not matched by `nodeIds` in that direction) is one of these. */
+  otherIds?: readonly string[];
+}
+
+/** Input of {@link GraphStore.reach}. */
+export interface ReachQuery extends LinkQuery {
+  /** Far ends left out of the answer (a traversal passes the nodes it has already seen). */
+  exclude?: readonly string[];
+}
+
+/** A node found by {@link GraphStore.reach}. */
+export interface ReachedNode {
+  id: string;
+  type: NodeType;
+  /** The highest confidence among the matching edges that reach it. */
+  confidence: number;
+}
 
 /** Options of {@link GraphStore.neighbours}. */
 export interface NeighbourOptions {

@@ -6,6 +6,8 @@ import type {
   NeighbourOptions,
   NeighbourResult,
   PathOptions,
+  ReachedNode,
+  ReachQuery,
   SharedNeighbour,
   SharedNeighbourOptions,
 } from './contract.js';
@@ -22,6 +24,7 @@ import type { EdgeRef, GraphNode, NodeType } from './schema.js';
 /** What a traversal needs from a store. */
 export interface EdgeReader {
   links(query: LinkQuery): Promise<EdgeRef[]>;
+  reach(query: ReachQuery): Promise<ReachedNode[]>;
   getNodes(ids: readonly string[]): Promise<GraphNode[]>;
 }
 
@@ -72,7 +75,15 @@ function reverse(direction: Direction): Direction {
   return direction === 'out' ? 'in' : direction === 'in' ? 'out' : 'both';
 }
 
-/** Implements {@link GraphStore.neighbours}. */
+/**
+ * Implements {@link GraphStore.neighbours}. Each level asks the store for the
+ * distinct nodes it reaches ({@link GraphStore.reach}: de-duplicated in the
+ * database, one short row per node), so a level next to a hub (a technique used
+ * by 500 malware families) costs one row per node rather than one per edge. The
+ * edge each returned node was reached by is read afterwards, only for the nodes
+ * kept after `limit`: one {@link GraphStore.links} query per depth, restricted to
+ * those nodes, choosing the same edge as a full read of the level would.
+ */
 export async function traverseNeighbours(
   reader: EdgeReader,
   start: string,
@@ -85,8 +96,10 @@ export async function traverseNeighbours(
   await requireNode(reader, start);
   const through = options.throughTypes ? new Set<NodeType>(options.throughTypes) : undefined;
   const wanted = options.nodeTypes ? new Set<NodeType>(options.nodeTypes) : undefined;
-  const visited = new Map<string, { depth: number; via: EdgeRef; type: NodeType }>();
+  const visited = new Map<string, Visit>();
   const seen = new Set<string>([start]);
+  /** The query of each level (its `nodeIds` are the nodes expanded at that level), to read the edges of the chosen nodes. */
+  const levels: LinkQuery[] = [];
   let frontier = [start];
   let truncated = false;
   for (let d = 1; d <= depth && frontier.length > 0 && !truncated; d++) {
@@ -97,44 +110,98 @@ export async function traverseNeighbours(
     if (wanted && (d === depth || through)) {
       query.otherTypes = d === depth ? [...wanted] : [...new Set([...wanted, ...(through ?? [])])];
     }
-    const from = new Set(frontier);
-    // One pass: for each newly reached node keep its best edge (no sort of the whole level).
-    const level = new Map<string, { via: EdgeRef; type: NodeType }>();
-    for (const e of await reader.links(query)) {
-      for (const { far, farType } of farEnds(e, from, direction)) {
-        if (seen.has(far)) continue;
-        const before = level.get(far);
-        if (!before || better(e, before.via)) level.set(far, { via: e, type: farType });
-      }
-    }
-    let reached = [...level.entries()];
+    levels.push(query);
+    // The first level reads the start node's edges (one node: as many rows as its degree) and keeps them;
+    // later levels start from many nodes and ask for distinct nodes only.
+    let reached: (ReachedNode & { via?: EdgeRef })[] =
+      d === 1 ? await firstLevel(reader, query, seen) : await reader.reach({ ...query, exclude: [...seen] });
     if (visited.size + reached.length > maxVisited) {
       truncated = true;
       reached = reached
-        .sort(([ia, a], [ib, b]) => b.via.confidence - a.via.confidence || (ia < ib ? -1 : 1))
+        .sort((a, b) => b.confidence - a.confidence || (a.id < b.id ? -1 : 1))
         .slice(0, maxVisited - visited.size);
     }
     const next: string[] = [];
-    for (const [far, v] of reached) {
-      seen.add(far);
-      visited.set(far, { depth: d, via: v.via, type: v.type });
-      if (!through || through.has(v.type)) next.push(far);
+    for (const r of reached) {
+      seen.add(r.id);
+      visited.set(r.id, { depth: d, confidence: r.confidence, type: r.type, via: r.via });
+      if (!through || through.has(r.type)) next.push(r.id);
     }
     frontier = next.sort();
   }
   const candidates = [...visited.entries()]
     .filter(([, v]) => !wanted || wanted.has(v.type))
-    .sort(
-      ([ia, a], [ib, b]) => a.depth - b.depth || b.via.confidence - a.via.confidence || (ia < ib ? -1 : 1),
-    );
+    .sort(([ia, a], [ib, b]) => a.depth - b.depth || b.confidence - a.confidence || (ia < ib ? -1 : 1));
   if (candidates.length > limit) truncated = true;
   const chosen = candidates.slice(0, limit);
-  const nodes = new Map((await reader.getNodes(chosen.map(([id]) => id))).map((n) => [n.id, n]));
+  const [via, nodeList] = await Promise.all([
+    viaEdges(reader, levels, chosen, direction),
+    reader.getNodes(chosen.map(([id]) => id)),
+  ]);
+  const nodes = new Map(nodeList.map((n) => [n.id, n]));
   const neighbours = chosen.flatMap(([id, v]) => {
     const node = nodes.get(id);
-    return node ? [{ node, depth: v.depth, via: v.via }] : [];
+    const edge = v.via ?? via.get(id);
+    return node && edge ? [{ node, depth: v.depth, via: edge }] : [];
   });
   return { start, neighbours, reached: visited.size, truncated };
+}
+
+/** A node reached by {@link traverseNeighbours}; `via` is known at once on the first level only. */
+interface Visit {
+  depth: number;
+  confidence: number;
+  type: NodeType;
+  via: EdgeRef | undefined;
+}
+
+/** The first level from its edges: each unseen far end with its best edge. */
+async function firstLevel(
+  reader: EdgeReader,
+  query: LinkQuery,
+  seen: ReadonlySet<string>,
+): Promise<(ReachedNode & { via: EdgeRef })[]> {
+  const from = new Set(query.nodeIds);
+  const level = new Map<string, { via: EdgeRef; type: NodeType }>();
+  for (const e of await reader.links(query)) {
+    for (const { far, farType } of farEnds(e, from, query.direction ?? 'both')) {
+      if (seen.has(far)) continue;
+      const before = level.get(far);
+      if (!before || better(e, before.via)) level.set(far, { via: e, type: farType });
+    }
+  }
+  return [...level].map(([id, v]) => ({ id, type: v.type, confidence: v.via.confidence, via: v.via }));
+}
+
+/**
+ * For the chosen nodes of the later levels, the edge each was reached by: among
+ * the edges of its level's query that reach it, the strongest, then the first by
+ * key ({@link better}).
+ * The chosen nodes of a level were unseen when it was read, so they are disjoint
+ * from the level's `nodeIds` and `otherIds` finds exactly their edges.
+ */
+async function viaEdges(
+  reader: EdgeReader,
+  levels: readonly LinkQuery[],
+  chosen: readonly (readonly [string, Visit])[],
+  direction: Direction,
+): Promise<Map<string, EdgeRef>> {
+  const via = new Map<string, EdgeRef>();
+  const reads = levels.map(async (query, i) => {
+    const ids = chosen.filter(([, v]) => v.depth === i + 1 && !v.via).map(([id]) => id);
+    if (ids.length === 0) return;
+    const wantedIds = new Set(ids);
+    const from = new Set(query.nodeIds);
+    for (const e of await reader.links({ ...query, otherIds: ids })) {
+      for (const { far } of farEnds(e, from, direction)) {
+        if (!wantedIds.has(far)) continue;
+        const before = via.get(far);
+        if (!before || better(e, before)) via.set(far, e);
+      }
+    }
+  });
+  await Promise.all(reads);
+  return via;
 }
 
 /** Implements {@link GraphStore.sharedNeighbours}. */
