@@ -35,9 +35,14 @@ function textModelOf(model: SeverityModel, doc: SeverityInput): TextModel {
  * n-gram model's own tokens (about the cost of one prediction), else by
  * re-predicting the text without each of up to 8 words or phrases.
  */
-function occlusionOf(model: SeverityModel, doc: SeverityInput, classIndex: number): TextOcclusion {
+function occlusionOf(
+  model: SeverityModel,
+  doc: SeverityInput,
+  prediction: SeverityPrediction,
+  classIndex: number,
+): TextOcclusion {
   if (model instanceof HashedSeverityModel) {
-    const loo = leaveOneOutOcclusion(model, doc);
+    const loo = leaveOneOutOcclusion(model, doc, prediction.probabilities);
     if (loo !== undefined) {
       const p = loo.full[classIndex]!;
       return {
@@ -95,7 +100,7 @@ export function explainPrediction(
   const words: TextExplanation | TextOcclusion =
     level === 'shapley'
       ? explainText(textModelOf(model, doc), doc.text, { classIndex })
-      : occlusionOf(model, doc, classIndex);
+      : occlusionOf(model, doc, prediction, classIndex);
   const families = level === 'shapley' ? familiesOf(model, doc, classIndex) : undefined;
   return {
     level,

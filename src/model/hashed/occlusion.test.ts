@@ -161,6 +161,14 @@ test('a text longer than the model window is occluded within the window', () => 
   checkAgainstRePrediction(model, doc);
 });
 
+test("given probabilities that are not the model's answer, occlusion refuses (the guard)", () => {
+  const model = randomModel({}, {}, { mode: 'mix', mixWeight: 0.5 }, 13);
+  const doc = { text: 'A remote heap overflow in the parser.' };
+  const p = model.predict(doc).probabilities;
+  assert.ok(leaveOneOutOcclusion(model, doc, p) !== undefined);
+  assert.equal(leaveOneOutOcclusion(model, doc, [0.2, 0.2, 0.2, 0.2, 0.2]), undefined);
+});
+
 test('a text whose lower-case form has another length is refused (offsets would not point into it)', () => {
   const model = randomModel({}, {}, { mode: 'mix', mixWeight: 0.5 }, 5);
   assert.equal(leaveOneOutOcclusion(model, { text: 'İstanbul office server compromised' }), undefined);

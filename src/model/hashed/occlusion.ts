@@ -81,11 +81,17 @@ const g = (tf: number): number => (tf <= 1 ? tf : 1 + Math.log(tf));
  *
  * Returns undefined when lower-casing changes the text's length (a few
  * non-Latin letters do), since the token offsets would then not point into
- * the given text; callers fall back to re-prediction.
+ * the given text, and when the rebuilt n-gram bag does not reproduce the
+ * model's own answer (the representation changed under this code); callers
+ * fall back to re-prediction.
+ *
+ * @param prediction the model's probabilities for `doc` when the caller has
+ *   them already (saves one prediction); they are checked against the rebuilt bag.
  */
 export function leaveOneOutOcclusion(
   model: HashedSeverityModel,
   doc: SeverityInput,
+  prediction?: readonly number[],
 ): LeaveOneOut | undefined {
   const { config, weights, calibration } = model.internals();
   const cfg = config.features;
@@ -110,7 +116,7 @@ export function leaveOneOutOcclusion(
     hashes.push(fnv1a(form, 0, form.length, SEED.word));
   }
   const n = tokens.length;
-  const full = model.predict(doc).probabilities;
+  const full = prediction === undefined ? model.predict(doc).probabilities : [...prediction];
   if (n === 0) return { tokens, full, without: [], window, fullPredictions: 0 };
 
   const mask = cfg.buckets - 1;
