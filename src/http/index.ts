@@ -21,3 +21,4 @@ export type {
   Recommendation,
   Technique,
 } from './schemas/predict.js';
+export { ExplainLevelSchema, PredictionSchema } from './schemas/predict.js';

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import pino from 'pino';
 import { Compile } from 'typebox/compile';
-import type { PredictorOutput } from '../http/index.js';
-import { PredictionSchema } from '../http/schemas/predict.js';
+import { PredictionSchema, type PredictorOutput } from '../http/index.js';
 import { loadSeverityModel, readManifest } from '../model/index.js';
 import { type LoadedPredictorParts, loadServicePredictor } from './load-predictor.js';
 
