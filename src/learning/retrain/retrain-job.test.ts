@@ -163,7 +163,7 @@ test('reading many feedback items lets the event loop turn, so the API keeps ans
   try {
     await addFeedback(
       store,
-      baseDocs(2_000, 9, 'f').map((d) => ({ text: d.text, label: d.label })),
+      baseDocs(2_000, 9, 'f').map((d) => ({ text: d.text, label: d.label! })),
       1_000,
     );
     // Each item without a prediction id is looked up by its text (synchronous with SQLite).
