@@ -10,7 +10,7 @@ export const ExplainLevelSchema = Type.Union(
   [Type.Literal('none'), Type.Literal('words'), Type.Literal('shapley')],
   {
     description:
-      'How much explanation to compute. "words" (default): the words (model tokens) that moved the predicted class most, with their offsets, by exact leave-one-out occlusion (a few ms of CPU). "shapley": Shapley values of words (exact for up to 8 words, else KernelSHAP with 256 model calls) whose baseValue + values add up to the predicted probability, plus, for 128-slot vector models, exact Shapley values of the eight feature families; about ten times the cost of "words": for analyst views, not bulk scoring. "none": explanation is null.',
+      'How much explanation to compute. "words" (default): the words (model tokens) that moved the predicted class most, with their offsets, by exact leave-one-out occlusion (a few ms of CPU). "shapley": Shapley values of words (exact for up to 8 words, else KernelSHAP with 256 model calls) whose baseValue + values add up to the predicted probability, plus, for 128-slot vector models, exact Shapley values of the eight feature families; about 8-15 times the CPU of "words": for analyst views, not bulk scoring. "none": explanation is null.',
   },
 );
 
