@@ -21,6 +21,7 @@ import {
   importFiles,
   minePatterns,
   type NeighbourOptions,
+  type NeighbourResult,
   openPostgresGraph,
   openSqliteGraph,
   type PostgresGraph,
@@ -71,18 +72,17 @@ interface Timing {
   meanNodes: number;
 }
 
-async function measure(n: number, fn: (i: number) => Promise<number>): Promise<Timing> {
-  const ms: number[] = [];
-  const cpu: number[] = [];
-  let nodes = 0;
-  for (let i = 0; i < n; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    nodes += await fn(i);
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
+/** One timed call: wall and this process's CPU milliseconds. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(c0);
+  return { value, ms, cpu: (c.user + c.system) / 1000 };
+}
+
+function summarise(ms: number[], cpu: number[], nodes: number): Timing {
   ms.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
   return {
@@ -93,18 +93,73 @@ async function measure(n: number, fn: (i: number) => Promise<number>): Promise<T
     cpuP50: pct(cpu, 50),
     cpuP95: pct(cpu, 95),
     under10ms: ms.filter((x) => x < 10).length / ms.length,
-    meanNodes: nodes / n,
+    meanNodes: nodes / ms.length,
   };
 }
 
-async function time(
+async function measure(n: number, fn: (i: number) => Promise<number>): Promise<Timing> {
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  let nodes = 0;
+  for (let i = 0; i < n; i++) {
+    const t = await timed(() => fn(i));
+    nodes += t.value;
+    ms.push(t.ms);
+    cpu.push(t.cpu);
+  }
+  return summarise(ms, cpu, nodes);
+}
+
+async function time(graph: GraphStore, starts: string[], options: NeighbourOptions): Promise<Timing> {
+  for (const s of starts.slice(0, 20)) await graph.neighbours(s, options); // warm-up: caches, statements
+  return measure(starts.length, async (i) => (await graph.neighbours(starts[i] as string, options)).reached);
+}
+
+const answer = (r: NeighbourResult) =>
+  JSON.stringify([
+    r.reached,
+    r.truncated,
+    r.neighbours.map((n) => [n.node.id, n.depth, n.via.src, n.via.type, n.via.dst, n.via.source]),
+  ]);
+
+/**
+ * The store's `neighbours` and the per-edge reference traversal (every edge of a level read into
+ * JavaScript: the traversal before `reach()`) on the same starts, interleaved start by start (which
+ * goes first alternates), so both see the same machine load. Also counts answers that differ.
+ */
+async function timeAgainstPerEdge(
   graph: GraphStore,
   starts: string[],
   options: NeighbourOptions,
-  traverse = (g: GraphStore, s: string, o: NeighbourOptions) => g.neighbours(s, o),
-): Promise<Timing> {
-  for (const s of starts.slice(0, 20)) await traverse(graph, s, options); // warm-up: caches, statements
-  return measure(starts.length, async (i) => (await traverse(graph, starts[i] as string, options)).reached);
+): Promise<{ store: Timing; perEdge: Timing; differing: number }> {
+  for (const s of starts.slice(0, 20)) {
+    await graph.neighbours(s, options);
+    await referenceNeighbours(graph, s, options);
+  }
+  const a = { ms: [] as number[], cpu: [] as number[], nodes: 0 };
+  const b = { ms: [] as number[], cpu: [] as number[], nodes: 0 };
+  let differing = 0;
+  for (const [i, s] of starts.entries()) {
+    const runStore = () => timed(() => graph.neighbours(s, options));
+    const runRef = () => timed(() => referenceNeighbours(graph, s, options));
+    let st: Awaited<ReturnType<typeof runStore>>;
+    let ref: Awaited<ReturnType<typeof runRef>>;
+    if (i % 2 === 0) {
+      st = await runStore();
+      ref = await runRef();
+    } else {
+      ref = await runRef();
+      st = await runStore();
+    }
+    a.ms.push(st.ms);
+    a.cpu.push(st.cpu);
+    a.nodes += st.value.reached;
+    b.ms.push(ref.ms);
+    b.cpu.push(ref.cpu);
+    b.nodes += ref.value.reached;
+    if (answer(st.value) !== answer(ref.value)) differing++;
+  }
+  return { store: summarise(a.ms, a.cpu, a.nodes), perEdge: summarise(b.ms, b.cpu, b.nodes), differing };
 }
 
 async function fill(graph: GraphStore): Promise<Record<string, number>> {
@@ -249,9 +304,8 @@ async function run(
   const mineMs = Date.now() - t0;
   const any = await starts(graph, QUERIES, SEED);
   const actors = await starts(graph, QUERIES, SEED + 1, 'Actor');
-  const twoHop = await time(graph, any, { depth: 2 });
+  const { store: twoHop, perEdge, differing } = await timeAgainstPerEdge(graph, any, { depth: 2 });
   const oneHop = await time(graph, any, { depth: 1 });
-  const perEdge = await time(graph, any, { depth: 2 }, referenceNeighbours);
   const typed: NeighbourOptions = { depth: 2, edgeTypes: ['USES'], nodeTypes: ['Actor'] };
   const actorTwoHop = await time(graph, actors, typed);
   const enrichT = await enrichTimes(graph);
@@ -269,6 +323,7 @@ async function run(
     twoHop,
     oneHop,
     perEdge,
+    differing,
     actorTwoHop,
     noIndex,
     enrich: enrichT,
@@ -327,6 +382,8 @@ for (const r of results) {
   row('2-hop, indexed', r.twoHop as Timing);
   row('1-hop, indexed (baseline)', r.oneHop as Timing);
   row('2-hop, every edge read into JS (previous traversal, baseline)', r.perEdge as Timing);
+  if (r.differing !== 0)
+    process.stdout.write(`| ${r.backend} | answers differing from the baseline: ${r.differing} | | | | |\n`);
   row('2-hop, no edge index (baseline)', r.noIndex as Timing);
   row('2-hop actor->USES->actor, indexed', r.actorTwoHop as Timing);
   row('enrich (8 techniques, 2 indicators, 2 CVEs, 2 KB text)', r.enrich as Timing);
