@@ -14,6 +14,7 @@
  *   --rounds       interleaved echo/predict throughput rounds (default 3); the median is reported
  *   --out          where to write the JSON results (default bench/api/results.json)
  *   --models       MODELS_DIR of the service (default: the shipped models/)
+ *   --workers      API_WORKERS of the multi-process runs (default 2; 1 skips them)
  *
  * The service runs as in production: a separate process started by
  * src/main/server.ts with the shipped model, auth on (one predict key),
@@ -24,7 +25,7 @@
  * separate process too. autocannon runs in this process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,6 +52,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     out: { type: 'string', default: join(repoRoot, 'bench', 'api', 'results.json') },
     models: { type: 'string', default: join(repoRoot, 'models') },
+    workers: { type: 'string', default: '2' },
   },
 });
 const N_TEXTS = Number(args.texts);
@@ -59,8 +61,9 @@ const CONNECTIONS = Number(args.connections);
 const RATES = args.rate!.split(',').map(Number);
 const RATE = RATES[0]!;
 const ROUNDS = Number(args.rounds);
+const WORKERS = Number(args.workers);
 for (const [name, v] of [
-  ...Object.entries({ N_TEXTS, DURATION, CONNECTIONS, ROUNDS }),
+  ...Object.entries({ N_TEXTS, DURATION, CONNECTIONS, ROUNDS, WORKERS }),
   ...RATES.map((r) => ['RATE', r] as const),
 ]) {
   if (!Number.isInteger(v) || v < 1) {
@@ -102,9 +105,8 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); undefined elsewhere. */
-function cpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+/** CPU time (user + system) of one process from /proc/PID/stat, in ms; undefined when unreadable. */
+function processCpuMs(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime are fields 14 and 15 of the full line (12 and 13 after the command name), in clock ticks.
@@ -112,6 +114,27 @@ function cpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time (user + system) a process and its child processes (the API workers when
+ * API_WORKERS > 1) have used, in ms, from /proc (Linux); undefined elsewhere.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const own = processCpuMs(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      if (ppid === pid) total += processCpuMs(Number(entry)) ?? 0;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
 }
 
 function nearestRank(sorted: number[], p: number): number {
@@ -216,6 +239,9 @@ async function measure(
   return r;
 }
 
+/** The latency target: the offered rate actually served, without errors, at p95 < 100 ms. */
+const targetMet = (r: RunResult) => r.latencyMs.p95 < 100 && r.reqPerSec >= 0.98 * RATE && r.non2xx === 0;
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -231,7 +257,8 @@ async function main(): Promise<void> {
   const store = openSqliteStore({ path: join(dataDir, 'cyberstreams.sqlite') });
   const { key } = await createApiKey(store.apiKeys, { role: 'predict', name: 'bench', clock: systemClock });
   await store.close();
-  const serviceEnv = (cacheEntries: number) => ({
+  const serviceEnv = (cacheEntries: number, workers = 1) => ({
+    API_WORKERS: String(workers),
     HOST: '127.0.0.1',
     PORT: '0',
     DATA_DIR: dataDir,
@@ -339,6 +366,45 @@ async function main(): Promise<void> {
       ),
     );
 
+    // The explanation (default level "words") is part of every default answer; this run shows its share.
+    await stopProcess(service.child);
+    service = await start('bench/api/server-process.ts', serviceEnv(0));
+    const explainNone = await measure(
+      'predict, explain "none", cache off',
+      `${service.address}/api/v1/predict`,
+      texts.map((t) => JSON.stringify({ ...t, explain: 'none' })),
+      auth,
+      { connections: CONNECTIONS, duration: DURATION, pid: service.child.pid },
+    );
+    runs.push(explainNone);
+
+    let clusterRuns: { throughput: RunResult; fixed: RunResult } | undefined;
+    if (WORKERS > 1) {
+      await stopProcess(service.child);
+      service = await start('bench/api/server-process.ts', serviceEnv(0, WORKERS));
+      const throughput = await measure(
+        `predict, API_WORKERS=${WORKERS}, cache off`,
+        `${service.address}/api/v1/predict`,
+        bodies,
+        auth,
+        { connections: CONNECTIONS, duration: DURATION, pid: service.child.pid },
+      );
+      const fixedCluster = await measure(
+        `predict at ${RATE} req/s, API_WORKERS=${WORKERS}`,
+        `${service.address}/api/v1/predict`,
+        bodies,
+        auth,
+        {
+          connections: Math.min(100, Math.max(4, Math.ceil(RATE / 10))),
+          duration: DURATION,
+          rate: RATE,
+          pid: service.child.pid,
+        },
+      );
+      runs.push(throughput, fixedCluster);
+      clusterRuns = { throughput, fixed: fixedCluster };
+    }
+
     const echoRps = median(echoRuns.map((r) => r.reqPerSec));
     const predictRps = median(predictRuns.map((r) => r.reqPerSec));
     const summary = {
@@ -367,11 +433,39 @@ async function main(): Promise<void> {
         echo: median(echoRuns.map((r) => r.serverCpuMsPerRequest ?? Number.NaN)),
         predict: median(predictRuns.map((r) => r.serverCpuMsPerRequest ?? Number.NaN)),
       },
+      explainNone: {
+        reqPerSec: explainNone.reqPerSec,
+        ratio: explainNone.reqPerSec / echoRps,
+        serverCpuMsPerRequest: explainNone.serverCpuMsPerRequest,
+      },
+      cluster:
+        clusterRuns === undefined
+          ? null
+          : {
+              workers: WORKERS,
+              reqPerSec: clusterRuns.throughput.reqPerSec,
+              ratio: clusterRuns.throughput.reqPerSec / echoRps,
+              serverCpuMsPerRequest: clusterRuns.throughput.serverCpuMsPerRequest,
+              fixedRate: {
+                offered: RATE,
+                achieved: clusterRuns.fixed.reqPerSec,
+                p50Ms: clusterRuns.fixed.latencyMs.p50,
+                p95Ms: clusterRuns.fixed.latencyMs.p95,
+                p99Ms: clusterRuns.fixed.latencyMs.p99,
+                non2xx: clusterRuns.fixed.non2xx,
+              },
+            },
       targets: {
         // Met only when the offered rate was actually served, without errors, at p95 < 100 ms.
-        p95Under100msAtTargetRate:
-          fixed.latencyMs.p95 < 100 && fixed.reqPerSec >= 0.98 * RATE && fixed.non2xx === 0,
+        p95Under100msAtTargetRate: targetMet(fixed),
         throughputAtLeast40PercentOfEcho: predictRps / echoRps >= 0.4,
+        withWorkers:
+          clusterRuns === undefined
+            ? null
+            : {
+                p95Under100msAtTargetRate: targetMet(clusterRuns.fixed),
+                throughputAtLeast40PercentOfEcho: clusterRuns.throughput.reqPerSec / echoRps >= 0.4,
+              },
       },
       runs,
     };
