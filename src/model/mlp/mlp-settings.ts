@@ -22,7 +22,7 @@ export const MlpTrainSettingsSchema = Type.Object(
 /** Settings of the TF.js MLP baseline. */
 export type MlpTrainSettings = Static<typeof MlpTrainSettingsSchema>;
 
-/** Defaults of the baseline: Adam 1e-3, 30 epochs of batches of 64, no class weights, an 8,000-term vocabulary (keeps features.json near 2.5 MB; 20,000 terms measured no better on validation). */
+/** Defaults of the baseline: Adam 1e-3, 30 epochs of batches of 64, no class weights, an 8,000-term vocabulary (keeps features.json near 2.5 MB; 20,000 terms measured no better on validation). The shipped `models/severity-baseline` predates this default and records `maxVocabulary: 20000` in its manifest. */
 export const DEFAULT_MLP_SETTINGS: Readonly<MlpTrainSettings> = Object.freeze({
   epochs: 30,
   batchSize: 64,
