@@ -19,9 +19,16 @@ type ChildMessage =
  */
 export class ChildProcessTrainer implements CandidateTrainer {
   readonly #entry: URL;
+  readonly #killAfterMs: number;
 
-  constructor(entry: URL) {
+  /**
+   * @param entry the child's entry script.
+   * @param killAfterMs after an abort, how long the child gets to stop on SIGTERM before SIGKILL, ms.
+   *   Default 5,000: training runs synchronously between epochs and may not see SIGTERM for minutes.
+   */
+  constructor(entry: URL, killAfterMs = 5_000) {
     this.#entry = entry;
+    this.#killAfterMs = killAfterMs;
   }
 
   train(spec: TrainSpec, progress: TrainProgress, signal: AbortSignal): Promise<TrainOutcome> {
@@ -51,6 +58,9 @@ export class ChildProcessTrainer implements CandidateTrainer {
       };
       const onAbort = () => {
         child.kill('SIGTERM');
+        // Not unref'd: a process stopping right after an abort still kills a child that ignored SIGTERM.
+        const kill = setTimeout(() => child.kill('SIGKILL'), this.#killAfterMs);
+        child.once('exit', () => clearTimeout(kill));
         finish(() => reject(new Error('retraining aborted')));
       };
       signal.addEventListener('abort', onAbort, { once: true });
