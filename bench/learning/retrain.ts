@@ -19,7 +19,7 @@
  * Prints a JSON object as its last line; bench/RESULTS.md quotes it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -64,9 +64,11 @@ const started = Date.now();
 const load0 = loadavg()[0];
 
 const dir = mkdtempSync(join(tmpdir(), 'cs-bench-learning-'));
+// A private copy of the shipped model: the one in the checkout may be replaced while the bench runs.
+cpSync(join(values.models, 'severity'), join(dir, 'models', 'severity'), { recursive: true });
 const config = loadConfig({
   DATA_DIR: join(dir, 'data'),
-  MODELS_DIR: resolve(values.models),
+  MODELS_DIR: join(dir, 'models'),
   RETRAIN_BASE_DATA: dataDir,
   LOG_LEVEL: 'silent',
 });
