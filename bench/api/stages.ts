@@ -1,7 +1,8 @@
 /**
  * bench/api/stages: CPU time per text of each stage the predict route runs, on
  * the same test-split texts as bench/api/run.ts, in one process, to explain
- * where a prediction's server CPU goes.
+ * where a prediction's server CPU goes: the model stages alone, then the whole
+ * predictor the route calls (adds anomaly score, explanation, recommendations).
  *
  * Usage: nice -n 10 node --import tsx bench/api/stages.ts [--data FILE] [--texts N] [--models DIR]
  */
@@ -11,7 +12,11 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadWarninglistIndex } from '../../src/assets/index.js';
 import { extractIndicators } from '../../src/extract/index.js';
-import { loadShippedSeverityModel, loadShippedTechniqueMapper } from '../../src/main/load-predictor.js';
+import {
+  loadServicePredictor,
+  loadShippedSeverityModel,
+  loadShippedTechniqueMapper,
+} from '../../src/main/load-predictor.js';
 import { loadTestSplitTexts } from './cve-texts.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -39,6 +44,8 @@ const severity = await loadShippedSeverityModel(args.models!, logger);
 const techniques = await loadShippedTechniqueMapper(args.models!, logger);
 const warninglists = await loadWarninglistIndex();
 if (severity === undefined) throw new Error(`no severity model in ${args.models}`);
+// The whole predictor the route calls (extraction, both models, anomaly score, explanation, recommendations).
+const { predictor } = await loadServicePredictor({ MODELS_DIR: args.models! }, logger);
 
 /** CPU ms per text of `f` over all texts, after one warm-up pass over the first 200. */
 function cpuPerText(f: (text: string, i: number) => unknown): number {
@@ -57,6 +64,12 @@ const stages: Record<string, number> = {
   ...(techniques === undefined
     ? {}
     : { 'technique model (mapDocument)': cpuPerText((t) => techniques.mapDocument(t)) }),
+  'whole predictor, explain "none"': cpuPerText((t, i) =>
+    predictor.predict({ text: t, published: texts[i]!.published, explain: 'none' }),
+  ),
+  'whole predictor, default explanation': cpuPerText((t, i) =>
+    predictor.predict({ text: t, published: texts[i]!.published }),
+  ),
 };
 const chars = texts.reduce((a, t) => a + t.text.length, 0) / texts.length;
 console.log(`bench/api/stages: ${texts.length} texts, mean ${chars.toFixed(0)} characters`);
