@@ -40,8 +40,39 @@ export function unitWeight(unit: LabelledUnit, settings: TechniqueTrainingSettin
     'report-sentence': settings.sentenceWeight,
     bootstrap: settings.bootstrapWeight,
     'attack-procedure': settings.procedureWeight,
+    'attack-description': settings.descriptionWeight,
   };
   return bySource[unit.source];
+}
+
+/**
+ * Per-technique weight multipliers under `settings.classWeightPower`: (median count /
+ * count)^power over the used technique-bearing units, never below 1 (frequent techniques
+ * keep their weight; rare ones gain). All 1 when the power is 0.
+ */
+export function classWeights(
+  units: readonly LabelledUnit[],
+  labels: readonly string[],
+  settings: TechniqueTrainingSettings,
+): Float64Array {
+  const out = new Float64Array(labels.length).fill(1);
+  if (settings.classWeightPower <= 0) return out;
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const count = new Float64Array(labels.length);
+  for (const u of units) {
+    if (unitWeight(u, settings) <= 0) continue;
+    for (const t of u.techniques) {
+      const k = index.get(t);
+      if (k !== undefined) count[k] = (count[k] as number) + 1;
+    }
+  }
+  const sorted = [...count].filter((c) => c > 0).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 1;
+  for (let k = 0; k < labels.length; k++) {
+    const c = count[k] as number;
+    if (c > 0) out[k] = Math.max(1, (median / c) ** settings.classWeightPower);
+  }
+  return out;
 }
 
 /**
@@ -55,12 +86,18 @@ export function toExamples(
   vectorize: (text: string) => SparseVector,
 ): TrainExample[] {
   const index = new Map(labels.map((l, i) => [l, i]));
+  const classWeight = classWeights(units, labels, settings);
   const out: TrainExample[] = [];
   for (const u of units) {
     const weight = unitWeight(u, settings);
     if (weight <= 0) continue;
     const targets = u.techniques.map((t) => index.get(t)).filter((i): i is number => i !== undefined);
-    out.push({ x: vectorize(u.text), targets: targets.length > 0 ? targets : [labels.length], weight });
+    const boost = targets.reduce((m, k) => Math.max(m, classWeight[k] as number), 1);
+    out.push({
+      x: vectorize(u.text),
+      targets: targets.length > 0 ? targets : [labels.length],
+      weight: targets.length > 0 && settings.classWeightPower > 0 ? weight * boost : weight,
+    });
   }
   return out;
 }
@@ -84,19 +121,41 @@ export function fitClassifier(
   log(
     `techniques: training on ${examples.length} examples, ${labels.length} techniques + none, ${config.dim} buckets`,
   );
-  const model: LinearModel = trainLinear(
-    examples,
-    config.dim,
-    labels.length + 1,
-    {
-      output: 'softmax',
-      epochs: settings.epochs,
-      learningRate: settings.learningRate,
-      l2: settings.l2,
-      seed,
-    },
-    (epoch, loss) => log(`techniques: epoch ${epoch}/${settings.epochs} loss ${loss.toFixed(4)}`),
-  );
+  // `seeds` runs differ only in the order SGD visits the examples; their mean is again one
+  // linear model (the mean of the logits), so the shipped format does not change.
+  let model: LinearModel | undefined;
+  for (let r = 0; r < settings.seeds; r++) {
+    const run = trainLinear(
+      examples,
+      config.dim,
+      labels.length + 1,
+      {
+        output: 'softmax',
+        epochs: settings.epochs,
+        learningRate: settings.learningRate,
+        l2: settings.l2,
+        seed: seed + r,
+        averageFrom: settings.averageFrom,
+      },
+      (epoch, loss) =>
+        log(
+          `techniques: run ${r + 1}/${settings.seeds} epoch ${epoch}/${settings.epochs} loss ${loss.toFixed(4)}`,
+        ),
+    );
+    if (model === undefined) model = run;
+    else {
+      for (let i = 0; i < run.weights.length; i++)
+        model.weights[i] = (model.weights[i] as number) + (run.weights[i] as number);
+      for (let k = 0; k < run.bias.length; k++)
+        model.bias[k] = (model.bias[k] as number) + (run.bias[k] as number);
+    }
+  }
+  if (model === undefined) throw new RangeError('seeds must be at least 1');
+  if (settings.seeds > 1) {
+    for (let i = 0; i < model.weights.length; i++)
+      model.weights[i] = (model.weights[i] as number) / settings.seeds;
+    for (let k = 0; k < model.bias.length; k++) model.bias[k] = (model.bias[k] as number) / settings.seeds;
+  }
   const weights = encodeWeights(model, idf);
   const quantized = decodeWeights(weights);
   const K = labels.length;

@@ -116,19 +116,29 @@ ${row('baseline, sentences', baseline['validation-sentences'])}
   with techniques, ${n('train.report-sentence.negative')} report sentences without (weight ${h.negativeWeight}),
   ${n('train.bootstrap.positive')} bootstrap sentences, ${n('train.attack-procedure.positive')} ATT&CK procedure
   examples of label-space techniques (${n('train.attack-procedure.outside')} of other techniques, weight
-  ${h.outsideWeight}).
+  ${h.outsideWeight})${
+    Number(h.descriptionWeight ?? 0) > 0
+      ? `, ${n('train.attack-description.positive')} sentences of ATT&CK technique descriptions (weight ${h.descriptionWeight})`
+      : ''
+  }.
 
 ## Model
 
 Hashed TF-IDF features (${manifest.featurizer.dim} buckets; word 1–${manifest.featurizer.wordNgramMax}-grams,
 character ${manifest.featurizer.charNgramMin}–${manifest.featurizer.charNgramMax}-grams within words, digits folded:
 ${manifest.featurizer.foldDigits}), one softmax over the ${manifest.labels.length} techniques plus "no technique",
-trained by SGD (${h.epochs} epochs, learning rate ${h.learningRate}, L2 ${h.l2}, seed ${manifest.training.seed}),
+trained by SGD (${h.epochs} epochs, learning rate ${h.learningRate}, L2 ${h.l2}, seed ${manifest.training.seed}${
+    Number(h.seeds ?? 1) > 1
+      ? `; mean of ${h.seeds} runs with seeds ${manifest.training.seed}…${manifest.training.seed + Number(h.seeds) - 1}`
+      : ''
+  }${Number(h.averageFrom ?? 0) > 0 ? `; weights averaged over epochs ${h.averageFrom}–${h.epochs}` : ''}${
+    Number(h.classWeightPower ?? 0) > 0 ? `; class weights (median / count)^${h.classWeightPower}` : ''
+  }),
 weights quantised to 8 bits. Decision: a technique is predicted for a sentence when its probability reaches its
 threshold (${manifest.decision.thresholds.length === 0 ? '' : tmin === tmax ? `${tmin} for all` : `${tmin}–${tmax}`},
 ${h.thresholds}, tuned on the pooled validation spans and sentences), at most ${manifest.decision.maxPerSentence}
 per sentence. Baseline: scikit-learn-style \`TfidfVectorizer()\` defaults (exact vocabulary, unigrams) with the
-same softmax trainer at C = 1, the same training units and the same threshold tuning (threshold ${h.baselineThreshold}).
+same softmax trainer at C = ${h.baselineC}, the same training units and the same threshold tuning (threshold ${h.baselineThreshold}).
 
 ## Per technique (this model, test spans)
 

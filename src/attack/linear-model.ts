@@ -38,6 +38,12 @@ export interface SgdConfig {
   l2: number;
   /** Seed of the shuffling. */
   seed: number;
+  /**
+   * Returns the mean of the weights at the end of each pass from this pass on (1-based;
+   * 0 or absent: the last weights). Averaging the late passes of SGD smooths the noise of
+   * the last steps, as averaged SGD does.
+   */
+  averageFrom?: number;
 }
 
 /** Raw scores (logits) of `x`. */
@@ -102,6 +108,11 @@ export function trainLinear(
   const z = new Float32Array(K);
   const target = new Float32Array(K);
   const grad = new Float32Array(K);
+  const averageFrom = config.averageFrom ?? 0;
+  const averaging = averageFrom > 0 && averageFrom <= config.epochs;
+  const sumV = averaging ? new Float64Array(dim * K) : new Float64Array(0);
+  const sumBias = new Float64Array(K);
+  let snapshots = 0;
   let t = 0;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     shuffleInPlace(order, rng);
@@ -149,6 +160,16 @@ export function trainLinear(
       }
     }
     onEpoch?.(epoch + 1, weightSum > 0 ? lossSum / weightSum : 0);
+    if (averaging && epoch + 1 >= averageFrom) {
+      for (let i = 0; i < v.length; i++) sumV[i] = (sumV[i] as number) + (v[i] as number) * scale;
+      for (let k = 0; k < K; k++) sumBias[k] = (sumBias[k] as number) + (bias[k] as number);
+      snapshots++;
+    }
+  }
+  if (averaging) {
+    for (let i = 0; i < v.length; i++) v[i] = (sumV[i] as number) / snapshots;
+    for (let k = 0; k < K; k++) bias[k] = (sumBias[k] as number) / snapshots;
+    return { output: config.output, dim, outputs: K, weights: v, bias };
   }
   for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) * scale;
   return { output: config.output, dim, outputs: K, weights: v, bias };

@@ -24,6 +24,17 @@ export interface TechniqueTrainingSettings {
   sentenceWeight: number;
   bootstrapWeight: number;
   procedureWeight: number;
+  /** Example weight of the sentences of ATT&CK technique descriptions (0: not used). */
+  descriptionWeight: number;
+  /** Average the weights of the passes from this one on (1-based; 0: keep the last weights). */
+  averageFrom: number;
+  /**
+   * Class weighting of technique-bearing units: each is weighted by (median technique
+   * count / count of its rarest technique)^power, so rare techniques weigh more (0: off).
+   */
+  classWeightPower: number;
+  /** SGD runs with seeds seed, seed+1, ... whose weights are averaged into the shipped model. */
+  seeds: number;
   /** At most this many techniques per sentence. */
   maxPerSentence: number;
   /** `global`: one threshold for all techniques; `per-technique`: tuned for each with enough validation support. */
@@ -51,12 +62,16 @@ export const DEFAULT_TRAINING_SETTINGS: Readonly<TechniqueTrainingSettings> = Ob
   epochs: 10,
   learningRate: 0.5,
   l2: 1e-6,
+  averageFrom: 0,
+  classWeightPower: 0,
+  seeds: 1,
   negativeWeight: 0.3,
   outsideWeight: 0,
   spanWeight: 1,
   sentenceWeight: 1,
   bootstrapWeight: 1,
   procedureWeight: 1,
+  descriptionWeight: 0,
   maxPerSentence: 3,
   thresholds: 'global',
   minThresholdSupport: 8,
@@ -77,12 +92,16 @@ const RANGES: Record<string, [number, number, boolean]> = {
   epochs: [1, 200, true],
   learningRate: [1e-6, 100, false],
   l2: [0, 1, false],
+  averageFrom: [0, 200, true],
+  classWeightPower: [0, 2, false],
+  seeds: [1, 16, true],
   negativeWeight: [0, 100, false],
   outsideWeight: [0, 100, false],
   spanWeight: [0, 100, false],
   sentenceWeight: [0, 100, false],
   bootstrapWeight: [0, 100, false],
   procedureWeight: [0, 100, false],
+  descriptionWeight: [0, 100, false],
   maxPerSentence: [1, 50, true],
   minThresholdSupport: [1, 10000, true],
   splitSeed: [0, 2 ** 32 - 1, true],

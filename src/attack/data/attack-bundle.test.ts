@@ -26,12 +26,14 @@ test('procedure examples skip revoked objects; revoked techniques keep a marked 
           type: 'attack-pattern',
           id: 'attack-pattern--a',
           name: 'Ingress Tool Transfer',
+          description: 'Adversaries may transfer tools.(Citation: Y)',
           external_references: ref('T1105'),
         },
         {
           type: 'attack-pattern',
           id: 'attack-pattern--b',
           name: 'DLL Side-Loading',
+          description: 'Revoked text.',
           revoked: true,
           external_references: ref('T1574.002'),
         },
@@ -48,6 +50,9 @@ test('procedure examples skip revoked objects; revoked techniques keep a marked 
     const catalogue = readAttackCatalogue(path);
     assert.deepEqual(catalogue.procedures, [{ text: 'G downloaded tools.', technique: 'T1105' }]);
     assert.equal(catalogue.names.get('T1105'), 'Ingress Tool Transfer');
+    assert.deepEqual(catalogue.descriptions, [
+      { text: 'Adversaries may transfer tools.', technique: 'T1105' },
+    ]);
     assert.equal(catalogue.names.has('T1574.002'), false);
     assert.equal(catalogue.staleNames.get('T1574.002'), 'DLL Side-Loading (revoked)');
   } finally {

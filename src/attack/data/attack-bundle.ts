@@ -4,8 +4,8 @@ import { isTechniqueId } from '../technique-id.js';
 import { readJsonFile } from './read-json.js';
 
 /**
- * Reader of the MITRE ATT&CK Enterprise STIX 2.1 bundle: technique names and
- * procedure examples (the descriptions of `uses` relationships that target a technique).
+ * Reader of the MITRE ATT&CK Enterprise STIX 2.1 bundle: technique names and descriptions,
+ * and procedure examples (the descriptions of `uses` relationships that target a technique).
  */
 
 const BundleSchema = Type.Object({
@@ -41,6 +41,8 @@ export interface AttackCatalogue {
   /** Technique id -> name with "(revoked)" or "(deprecated)", for ids that no current technique has. */
   staleNames: Map<string, string>;
   procedures: ProcedureExample[];
+  /** The description of each current technique (cleaned), as one text per technique. */
+  descriptions: ProcedureExample[];
 }
 
 /**
@@ -63,6 +65,7 @@ export function readAttackCatalogue(path: string): AttackCatalogue {
   const stale = new Set<string>();
   const techniqueByStixId = new Map<string, string>();
   const names = new Map<string, string>();
+  const descriptions: ProcedureExample[] = [];
   const staleNames = new Map<string, string>();
   for (const o of bundle.objects) {
     const ref =
@@ -80,6 +83,8 @@ export function readAttackCatalogue(path: string): AttackCatalogue {
     if (ref?.external_id === undefined || !isTechniqueId(ref.external_id)) continue;
     techniqueByStixId.set(o.id, ref.external_id);
     if (o.name !== undefined) names.set(ref.external_id, o.name);
+    const description = o.description === undefined ? '' : cleanAttackText(o.description);
+    if (description !== '') descriptions.push({ text: description, technique: ref.external_id });
   }
   const procedures: ProcedureExample[] = [];
   for (const o of bundle.objects) {
@@ -91,5 +96,5 @@ export function readAttackCatalogue(path: string): AttackCatalogue {
     if (text !== '') procedures.push({ text, technique });
   }
   for (const id of names.keys()) staleNames.delete(id);
-  return { names, staleNames, procedures };
+  return { names, staleNames, procedures, descriptions };
 }

@@ -9,7 +9,12 @@ import type { AnnotatedReport, BootstrapSentence, SingleLabelSentence } from './
  */
 
 /** Where a unit comes from. */
-export type UnitSource = 'tram-span' | 'report-sentence' | 'bootstrap' | 'attack-procedure';
+export type UnitSource =
+  | 'tram-span'
+  | 'report-sentence'
+  | 'bootstrap'
+  | 'attack-procedure'
+  | 'attack-description';
 
 /**
  * A labelled piece of text.
@@ -84,7 +89,9 @@ export interface CorpusSources {
  *   the techniques of the spans it overlaps; sentences overlapping no span are the negatives;
  * - `bootstrap`: TRAM's bootstrap sentences; one found verbatim in a report (as a span or inside
  *   its text) belongs to that report, the others to none;
- * - `attack-procedure`: ATT&CK procedure examples, merged by text; they belong to no report.
+ * - `attack-procedure`: ATT&CK procedure examples, merged by text; they belong to no report;
+ * - `attack-description`: the sentences of ATT&CK's technique descriptions (a sub-technique's
+ *   count for its parent where only the parent is a label); they belong to no report.
  */
 export function buildCorpus(sources: CorpusSources): TechniqueCorpus {
   const labelSet = new Set(sources.singleLabel.map((s) => s.technique));
@@ -180,6 +187,19 @@ export function buildCorpus(sources: CorpusSources): TechniqueCorpus {
       report: null,
       source: 'attack-procedure',
     });
+  }
+
+  for (const d of sources.catalogue.descriptions) {
+    const mapped = mapIds([d.technique], labelSet);
+    for (const sentence of splitSentences(d.text)) {
+      units.push({
+        text: sentence.text,
+        techniques: mapped.inSpace,
+        outside: mapped.outside,
+        report: null,
+        source: 'attack-description',
+      });
+    }
   }
 
   const names: Record<string, string> = {};

@@ -28,7 +28,7 @@ export interface DataFileHash {
 }
 
 // Bump when buildCorpus changes what it produces, so stale caches are not reused.
-const CORPUS_CACHE_VERSION = 2;
+const CORPUS_CACHE_VERSION = 3;
 
 /** Hashes the input files; throws CS_ERR_INPUT_UNREADABLE naming a missing one. */
 export function hashDataFiles(dataDir: string): { files: DataFileHash[]; sha256: string } {

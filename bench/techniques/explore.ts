@@ -1,0 +1,122 @@
+/**
+ * Exploration harness for the technique model: trains variants on the training reports
+ * and prints their validation figures (threshold tuned on pooled validation spans and
+ * sentences, as the shipped trainer does). Never looks at the test reports.
+ *
+ *   nice -n 10 node --import tsx bench/techniques/explore.ts [--data ../shared/data] [--only a,b]
+ */
+import { parseArgs } from 'node:util';
+import { trainBaseline } from '../../src/attack/baseline.js';
+import { fitClassifier } from '../../src/attack/classifier.js';
+import { hashDataFiles, loadTechniqueCorpus } from '../../src/attack/data/sources.js';
+import { splitByReport } from '../../src/attack/data/split.js';
+import { evaluationSets } from '../../src/attack/eval-sets.js';
+import type { TechniqueExample } from '../../src/attack/evaluate.js';
+import { parseTrainingSettings } from '../../src/attack/settings.js';
+import { microF1At, type ScoredRows, tuneGlobalThreshold } from '../../src/attack/thresholds.js';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data' },
+    only: { type: 'string' },
+    cache: { type: 'string', default: '.tmp/technique-cache' },
+    // name:key=value;key=value (training settings), repeatable
+    variant: { type: 'string', multiple: true, default: [] },
+    mix: { type: 'string', multiple: true, default: [] },
+  },
+});
+const dataDir = values.data as string;
+const data = hashDataFiles(dataDir);
+const corpus = loadTechniqueCorpus(dataDir, data.sha256, values.cache);
+const base = parseTrainingSettings({});
+const split = splitByReport(corpus, {
+  seed: base.splitSeed,
+  validation: base.validationShare,
+  test: base.testShare,
+});
+const val = evaluationSets(split, 'validation');
+const labels = corpus.labels;
+const K = labels.length;
+type Scorer = (text: string) => Float32Array;
+
+function rows(examples: readonly TechniqueExample[], score: Scorer): ScoredRows {
+  const index = new Map(labels.map((l, i) => [l, i]));
+  return {
+    scores: examples.map((e) => score(e.text)),
+    labels: examples.map((e) =>
+      e.techniques.map((t) => index.get(t)).filter((i): i is number => i !== undefined),
+    ),
+  };
+}
+function report(name: string, spans: ScoredRows, sentences: ScoredRows, ms: number): void {
+  const pooled = {
+    scores: [...spans.scores, ...sentences.scores],
+    labels: [...spans.labels, ...sentences.labels],
+  };
+  const g = tuneGlobalThreshold(pooled, K, base.maxPerSentence);
+  const th = new Float64Array(K).fill(g.threshold);
+  const s = microF1At(spans, th, base.maxPerSentence);
+  const t = microF1At(sentences, th, base.maxPerSentence);
+  console.log(
+    JSON.stringify({
+      variant: name,
+      threshold: g.threshold,
+      pooled: +g.microF1.toFixed(4),
+      spans: +s.toFixed(4),
+      sentences: +t.toFixed(4),
+      seconds: Math.round(ms / 1000),
+    }),
+  );
+}
+const cache = new Map<string, { spans: ScoredRows; sentences: ScoredRows }>();
+function run(name: string, make: () => Scorer): void {
+  if (values.only !== undefined && !values.only.split(',').includes(name) && !name.startsWith('mix')) return;
+  const t0 = performance.now();
+  const score = make();
+  const r = { spans: rows(val.spans, score), sentences: rows(val.sentences, score) };
+  cache.set(name, r);
+  report(name, r.spans, r.sentences, performance.now() - t0);
+}
+function mix(name: string, a: string, b: string, w: number): void {
+  const A = cache.get(a);
+  const B = cache.get(b);
+  if (A === undefined || B === undefined) return;
+  const m = (x: ScoredRows, y: ScoredRows): ScoredRows => ({
+    labels: x.labels,
+    scores: x.scores.map((s, i) =>
+      Float32Array.from(
+        s as Float32Array,
+        (v, k) => w * v + (1 - w) * ((y.scores[i] as Float32Array)[k] as number),
+      ),
+    ),
+  });
+  report(name, m(A.spans, B.spans), m(A.sentences, B.sentences), 0);
+}
+const fit = (over: Record<string, string>, seed = 42): Scorer =>
+  fitClassifier(split.train, labels, parseTrainingSettings(over), seed).score;
+
+const variants: Record<string, () => Scorer> = {
+  current: () => fit({}),
+  baseline: () => trainBaseline(split.train, labels, base, 42).score,
+  seed7: () => fit({}, 7),
+  seed99: () => fit({}, 99),
+};
+for (const extra of values.variant as string[]) {
+  const [name, spec] = extra.split(':');
+  const over = Object.fromEntries(
+    (spec ?? '')
+      .split(';')
+      .filter(Boolean)
+      .map((kv) => kv.split('=') as [string, string]),
+  );
+  variants[name as string] = () => fit(over);
+}
+for (const [name, make] of Object.entries(variants)) run(name, make);
+for (const m of values.mix as string[]) {
+  // a,b,weight of a
+  const [a, b, w] = m.split(',');
+  mix(`mix-${a}-${b}-${w}`, a as string, b as string, Number(w));
+}
+mix('mix-current-baseline-0.5', 'current', 'baseline', 0.5);
+mix('mix-current-baseline-0.7', 'current', 'baseline', 0.7);
+mix('mix-current-seed7-0.5', 'current', 'seed7', 0.5);
