@@ -27,8 +27,15 @@ export function reachCases(withGraph: CaseRegistrar): void {
       assert.deepEqual(got, await reachFromLinks(graph, q), JSON.stringify(q));
     }
     const both = await graph.reach({ nodeIds: ['actor:A2'] });
-    // A2 reaches T1059 over two edges (0.9 and 0.95 from the second source): the strongest counts.
-    assert.equal(both.find((r) => r.id === 'technique:T1059')?.confidence, 0.95);
+    // A2 reaches T1059 over two edges (0.9 and 0.95 from the second source): the strongest counts,
+    // and with confidences differing no first edge is named; T1566 over one edge names it.
+    const t1059 = both.find((r) => r.id === 'technique:T1059');
+    assert.equal(t1059?.confidence, 0.95);
+    assert.equal(t1059?.firstEdge, undefined);
+    assert.equal(
+      both.find((r) => r.id === 'technique:T1566')?.firstEdge,
+      ['actor:A2', 'USES', 'technique:T1566', 'test'].join('\u0000'),
+    );
     assert.deepEqual(await graph.reach({ nodeIds: [] }), []);
   });
 
@@ -107,24 +114,34 @@ function extraBatch(): GraphBatch {
 async function reachFromLinks(
   graph: GraphStore,
   q: ReachQuery,
-): Promise<{ id: string; type: NodeType; confidence: number }[]> {
+): Promise<{ id: string; type: NodeType; confidence: number; firstEdge?: string }[]> {
   const near = new Set(q.nodeIds);
   const skip = new Set(q.exclude ?? []);
   const direction = q.direction ?? 'both';
-  const best = new Map<string, { type: NodeType; confidence: number }>();
-  const add = (id: string, type: NodeType, confidence: number) => {
+  const best = new Map<string, { type: NodeType; confidence: number; lowest: number; key: string }>();
+  const add = (id: string, type: NodeType, e: EdgeRef) => {
     if (skip.has(id)) return;
+    const key = [e.src, e.type, e.dst, e.source].join('\u0000');
     const before = best.get(id);
-    if (!before || confidence > before.confidence) best.set(id, { type, confidence });
+    if (!before) best.set(id, { type, confidence: e.confidence, lowest: e.confidence, key });
+    else {
+      before.confidence = Math.max(before.confidence, e.confidence);
+      before.lowest = Math.min(before.lowest, e.confidence);
+      if (key < before.key) before.key = key;
+    }
   };
   for (const e of await graph.links(q)) {
     if (direction !== 'in' && near.has(e.src) && (!q.otherTypes || q.otherTypes.includes(e.dstType)))
-      add(e.dst, e.dstType, e.confidence);
+      add(e.dst, e.dstType, e);
     if (direction !== 'out' && near.has(e.dst) && (!q.otherTypes || q.otherTypes.includes(e.srcType)))
-      add(e.src, e.srcType, e.confidence);
+      add(e.src, e.srcType, e);
   }
   return [...best]
-    .map(([id, v]) => ({ id, type: v.type, confidence: v.confidence }))
+    .map(([id, v]) =>
+      v.confidence === v.lowest
+        ? { id, type: v.type, confidence: v.confidence, firstEdge: v.key }
+        : { id, type: v.type, confidence: v.confidence },
+    )
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 

@@ -159,6 +159,12 @@ export interface ReachedNode {
   type: NodeType;
   /** The highest confidence among the matching edges that reach it. */
   confidence: number;
+  /**
+   * When every matching edge reaching it has that same confidence: the first of them by
+   * (src, type, dst, source), those four joined by U+0000 (the edge a traversal reports as
+   * `via`, so it needs no second read). Absent when the confidences differ.
+   */
+  firstEdge?: string;
 }
 
 /** Options of {@link GraphStore.neighbours}. */

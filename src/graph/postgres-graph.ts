@@ -306,14 +306,22 @@ export class PostgresGraph implements GraphStore {
     if (query.nodeIds.length === 0) return [];
     const direction = query.direction ?? 'both';
     const parts: string[] = [];
-    if (direction !== 'in') parts.push(linkHalf('dst AS far, dst_type AS ft, confidence AS c', 'out', false));
-    if (direction !== 'out') parts.push(linkHalf('src AS far, src_type AS ft, confidence AS c', 'in', false));
-    const rows = await this.#arrayRows<[string, NodeType, number]>(
-      `SELECT far, min(ft), max(c) FROM (${parts.join(' UNION ALL ')}) r
+    const key = 'ARRAY[src, type, dst, source] AS k';
+    if (direction !== 'in')
+      parts.push(linkHalf(`dst AS far, dst_type AS ft, confidence AS c, ${key}`, 'out', false));
+    if (direction !== 'out')
+      parts.push(linkHalf(`src AS far, src_type AS ft, confidence AS c, ${key}`, 'in', false));
+    // min over the key arrays: the first edge in tuple order, each column in the "C" collation (byte order, as SQLite).
+    const rows = await this.#arrayRows<[string, NodeType, number, number, string[]]>(
+      `SELECT far, min(ft), max(c), min(c), min(k) FROM (${parts.join(' UNION ALL ')}) r
        GROUP BY far HAVING $5::text[] IS NULL OR far <> ALL($5::text[])`,
       [...linkParams(query), query.exclude && query.exclude.length > 0 ? query.exclude : null],
     );
-    return rows.map(([id, type, confidence]) => ({ id, type, confidence }));
+    return rows.map(([id, type, confidence, lowest, k]) =>
+      confidence === lowest
+        ? { id, type, confidence, firstEdge: k.join('\u0000') }
+        : { id, type, confidence },
+    );
   }
 
   async #arrayRows<R extends unknown[]>(text: string, values: unknown[]): Promise<R[]> {

@@ -236,22 +236,29 @@ export class SqliteGraph implements GraphStore {
     const direction = query.direction ?? 'both';
     const params: unknown[] = [];
     const parts: string[] = [];
+    const key = 'src || char(0) || type || char(0) || dst || char(0) || source';
     if (direction !== 'in')
-      parts.push(this.#half('dst AS far, dst_type AS ft, confidence AS c', 'out', query, params, false));
+      parts.push(
+        this.#half(`dst AS far, dst_type AS ft, confidence AS c, ${key} AS k`, 'out', query, params, false),
+      );
     if (direction !== 'out')
-      parts.push(this.#half('src AS far, src_type AS ft, confidence AS c', 'in', query, params, false));
-    // The far end's type is the same on every edge reaching a node, so the bare column is exact
-    // (SQLite takes it from the row holding max(c)). Excluding after grouping (HAVING) tests each
-    // node once rather than each edge: half the cost of the same test in WHERE next to a hub.
-    let sql = `SELECT far, ft, max(c) FROM (${parts.join(' UNION ALL ')}) GROUP BY far`;
+      parts.push(
+        this.#half(`src AS far, src_type AS ft, confidence AS c, ${key} AS k`, 'in', query, params, false),
+      );
+    // The far end's type is the same on every edge reaching a node. Excluding after grouping
+    // (HAVING) tests each node once rather than each edge: half the cost of the same test in WHERE
+    // next to a hub. min(k) is the first edge by key (byte order, as the tuple: no id holds U+0000).
+    let sql = `SELECT far, min(ft), max(c), min(c), min(k) FROM (${parts.join(' UNION ALL ')}) GROUP BY far`;
     if (query.exclude && query.exclude.length > 0) {
       sql += ' HAVING far NOT IN (SELECT value FROM json_each(?))';
       params.push(JSON.stringify(query.exclude));
     }
     const rows = this.#stmt(sql)
       .raw(true)
-      .all(...params) as [string, NodeType, number][];
-    return rows.map(([id, type, confidence]) => ({ id, type, confidence }));
+      .all(...params) as [string, NodeType, number, number, string][];
+    return rows.map(([id, type, confidence, lowest, firstEdge]) =>
+      confidence === lowest ? { id, type, confidence, firstEdge } : { id, type, confidence },
+    );
   }
 
   /** One direction of a {@link LinkQuery}: the SELECT of `cols` from the matching edges, its parameters pushed on `params`. */

@@ -93,7 +93,7 @@ export async function traverseNeighbours(
   const limit = intOption(options.limit, 200, 1, 10_000, 'limit');
   const maxVisited = intOption(options.maxVisited, 50_000, 1, 1_000_000, 'maxVisited');
   const direction = options.direction ?? 'both';
-  await requireNode(reader, start);
+  const startNode = await requireNode(reader, start);
   const through = options.throughTypes ? new Set<NodeType>(options.throughTypes) : undefined;
   const wanted = options.nodeTypes ? new Set<NodeType>(options.nodeTypes) : undefined;
   const visited = new Map<string, Visit>();
@@ -124,7 +124,13 @@ export async function traverseNeighbours(
     const next: string[] = [];
     for (const r of reached) {
       seen.add(r.id);
-      visited.set(r.id, { depth: d, confidence: r.confidence, type: r.type, via: r.via });
+      visited.set(r.id, {
+        depth: d,
+        confidence: r.confidence,
+        type: r.type,
+        via: r.via,
+        firstEdge: r.firstEdge,
+      });
       if (!through || through.has(r.type)) next.push(r.id);
     }
     frontier = next.sort();
@@ -134,6 +140,8 @@ export async function traverseNeighbours(
     .sort(([ia, a], [ib, b]) => a.depth - b.depth || b.confidence - a.confidence || (ia < ib ? -1 : 1));
   if (candidates.length > limit) truncated = true;
   const chosen = candidates.slice(0, limit);
+  const typeOf = (id: string) => (id === start ? startNode.type : visited.get(id)?.type);
+  for (const [id, v] of chosen) if (!v.via && v.firstEdge) v.via = edgeFromKey(v.firstEdge, id, v, typeOf);
   const [via, nodeList] = await Promise.all([
     viaEdges(reader, levels, chosen, direction),
     reader.getNodes(chosen.map(([id]) => id)),
@@ -153,6 +161,23 @@ interface Visit {
   confidence: number;
   type: NodeType;
   via: EdgeRef | undefined;
+  firstEdge: string | undefined;
+}
+
+/** The edge named by a {@link ReachedNode.firstEdge} key, reaching `far`; undefined when the key does not parse. */
+function edgeFromKey(
+  key: string,
+  far: string,
+  v: Visit,
+  typeOf: (id: string) => NodeType | undefined,
+): EdgeRef | undefined {
+  const [src, type, dst, source, ...rest] = key.split('\u0000');
+  if (src === undefined || type === undefined || dst === undefined || source === undefined || rest.length > 0)
+    return undefined;
+  const srcType = src === far ? v.type : typeOf(src);
+  const dstType = dst === far ? v.type : typeOf(dst);
+  if (!srcType || !dstType || (src !== far && dst !== far)) return undefined;
+  return { src, srcType, type: type as EdgeRef['type'], dst, dstType, source, confidence: v.confidence };
 }
 
 /** The first level from its edges: each unseen far end with its best edge. */
@@ -240,7 +265,9 @@ export async function rankSharedNeighbours(
     }
   }
   const scores = new Map<string, { score: number; shared: { id: string; degree: number }[] }>();
-  for (const [v, others] of adjacent) {
+  // In id order, so each score sums its terms in the same order whatever order the rows came in
+  // (floating-point sums differ in the last bit otherwise, and equal scores would tie differently).
+  for (const [v, others] of [...adjacent].sort(([a], [b]) => (a < b ? -1 : 1))) {
     // The start node always neighbours v, whether or not the candidate filter returned it.
     const degree = others.has(nodeId) ? others.size : others.size + 1;
     const weight = 1 / Math.log(Math.max(2, degree));
