@@ -113,6 +113,23 @@ test('npm start serves real predictions from the shipped models, stores them, ta
     assert.equal(((await none.json()) as { explanation: unknown }).explanation, null);
     const bad = await post(server.address, '/api/v1/predict', { text, explain: 'everything' });
     assert.equal(bad.status, 400);
+    // Batch items carry their own level; a bad level fails its item alone.
+    const batch = await post(server.address, '/api/v1/predict/batch', {
+      items: [{ text, explain: 'none' }, { text }, { text, explain: 'everything' }],
+    });
+    const entries = (
+      (await batch.json()) as {
+        results: { status: number; prediction?: { explanation: { level: string } | null } }[];
+      }
+    ).results;
+    assert.deepEqual(
+      entries.map((e) => [e.status, e.prediction?.explanation?.level ?? null]),
+      [
+        [200, null],
+        [200, 'words'],
+        [400, null],
+      ],
+    );
     const sum = Object.values(p.probabilities).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - 1) < 1e-6, String(sum));
     assert.equal(p.probabilities[p.severity], Math.max(...Object.values(p.probabilities)));
@@ -141,7 +158,7 @@ test('npm start serves real predictions from the shipped models, stores them, ta
     const active = metrics.models.find((m) => m.version === manifest.version);
     assert.equal(active?.active, true);
     assert.ok(active?.holdout !== null && Object.keys(active?.holdout ?? {}).length > 0);
-    assert.equal(active?.predictions.total, 3);
+    assert.equal(active?.predictions.total, 5);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
