@@ -24,6 +24,8 @@ test('validate returns a valid value and names every offending field of an inval
         return true;
       },
     );
-    assert.throws(() => validate(Schema, 'x', 'Thing', 'CS_ERR_CONFIG_INVALID'), { code: 'CS_ERR_CONFIG_INVALID' });
+    assert.throws(() => validate(Schema, 'x', 'Thing', 'CS_ERR_CONFIG_INVALID'), {
+      code: 'CS_ERR_CONFIG_INVALID',
+    });
   }
 });
