@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { systemClock } from '../../src/core/index.js';
 import { createApiKey, openSqliteStore } from '../../src/store/index.js';
+import { CVE_FILE } from '../shared-data.js';
 import { loadTestSplitTexts } from './cve-texts.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -25,11 +26,7 @@ const { values: args } = parseArgs({
   options: {
     data: {
       type: 'string',
-      default: join(
-        process.env.SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'),
-        'cve',
-        'vulnrichment-cve5.jsonl.gz',
-      ),
+      default: CVE_FILE,
     },
     cache: { type: 'string', default: '0' },
     texts: { type: 'string', default: '3000' },

@@ -32,6 +32,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { systemClock } from '../../src/core/index.js';
 import { createApiKey, openSqliteStore } from '../../src/store/index.js';
+import { CVE_FILE } from '../shared-data.js';
 import { type CveText, loadTestSplitTexts } from './cve-texts.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -39,11 +40,7 @@ const { values: args } = parseArgs({
   options: {
     data: {
       type: 'string',
-      default: join(
-        process.env.SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'),
-        'cve',
-        'vulnrichment-cve5.jsonl.gz',
-      ),
+      default: CVE_FILE,
     },
     texts: { type: 'string', default: '3000' },
     duration: { type: 'string', default: '20' },

@@ -17,6 +17,7 @@ import {
   loadShippedSeverityModel,
   loadShippedTechniqueMapper,
 } from '../../src/main/load-predictor.js';
+import { CVE_FILE } from '../shared-data.js';
 import { loadTestSplitTexts } from './cve-texts.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -24,11 +25,7 @@ const { values: args } = parseArgs({
   options: {
     data: {
       type: 'string',
-      default: join(
-        process.env.SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'),
-        'cve',
-        'vulnrichment-cve5.jsonl.gz',
-      ),
+      default: CVE_FILE,
     },
     texts: { type: 'string', default: '3000' },
     models: { type: 'string', default: join(repoRoot, 'models') },

@@ -30,17 +30,14 @@ import {
   removeToken,
   type SeverityModel,
 } from '../../src/model/index.js';
+import { CVE_FILE, cpuMs, quantile, round } from '../shared-data.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
   options: {
     data: {
       type: 'string',
-      default: join(
-        process.env.SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'),
-        'cve',
-        'vulnrichment-cve5.jsonl.gz',
-      ),
+      default: CVE_FILE,
     },
     texts: { type: 'string', default: '200' },
     'shapley-texts': { type: 'string', default: '60' },
@@ -54,15 +51,8 @@ const count = Number(args.texts);
 const shapleyCount = Number(args['shapley-texts']);
 const load0 = loadavg()[0]!;
 
-function cpuMs(fn: () => void): number {
-  const t = process.cpuUsage();
-  fn();
-  const u = process.cpuUsage(t);
-  return (u.user + u.system) / 1000;
-}
-const q = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const r = (x: number, d = 3) => Number(x.toFixed(d));
+const q = quantile;
+const r = round;
 
 const texts: string[] = [];
 for await (const d of importCve5(resolve(args.data!))) {

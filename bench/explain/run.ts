@@ -31,6 +31,7 @@ import { extractIndicators } from '../../src/extract/index.js';
 import { featurize } from '../../src/features/index.js';
 import { loadKevLookup } from '../../src/graph/index.js';
 import { importCve5 } from '../../src/ingest/index.js';
+import { CVE_FILE, cpuMs, quantile, round } from '../shared-data.js';
 import { hashedTextStandIn, mlpStandIn } from './stand-in-models.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -38,11 +39,7 @@ const { values: args } = parseArgs({
   options: {
     data: {
       type: 'string',
-      default: join(
-        process.env.SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'),
-        'cve',
-        'vulnrichment-cve5.jsonl.gz',
-      ),
+      default: CVE_FILE,
     },
     texts: { type: 'string', default: '200' },
     model: { type: 'string', default: join(repoRoot, 'models', 'severity') },
@@ -55,15 +52,8 @@ if (!existsSync(args.data!)) {
 const count = Number(args.texts);
 const load0 = loadavg()[0]!;
 
-function cpuMs(fn: () => void): number {
-  const t = process.cpuUsage();
-  fn();
-  const u = process.cpuUsage(t);
-  return (u.user + u.system) / 1000;
-}
-const q = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const r = (x: number, d = 3) => Number(x.toFixed(d));
+const q = quantile;
+const r = round;
 
 // Typical descriptions: test split (from 2024-08), 300-500 characters, file order.
 const texts: string[] = [];
