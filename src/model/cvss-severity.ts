@@ -71,10 +71,11 @@ export function severityFromMetricProbs(
   ];
   out.fill(0);
   // Nested loops over the first six metrics with running products, the last
-  // two (3 x 3 values, checked at load) unrolled: the products, their order
-  // and the order of the sums per class are exactly those of a walk down to
-  // every leaf in table order (so the result is bit-for-bit the same), at a
-  // quarter of the cost of a generic depth-first walk.
+  // two (3 x 3 values, checked when the table is built) unrolled: the
+  // products, their order and the order of the sums per class are exactly
+  // those of a walk down to every leaf in table order (so the result is
+  // bit-for-bit the same), at under half the CPU of the depth-first walk it
+  // replaces (measured 20-32 against 50-69 us per call on a loaded machine).
   const c0 = P6[0] as number;
   const c1 = P6[1] as number;
   const c2 = P6[2] as number;
