@@ -8,11 +8,13 @@ import {
   createLearningCore,
   ensureShippedRegistered,
   inlineTrainer,
+  jobView,
   type LearningCore,
   PROMOTION_STATUSES,
   type PromotionStatus,
   RedisModelEvents,
   shippedModelDir,
+  versionView,
 } from '../learning/index.js';
 import { openStore, type Store, type StoredLearningJob, type StoredModelVersion } from '../store/index.js';
 import type { CliContext } from './context.js';
@@ -69,40 +71,13 @@ export async function withLearning<T>(
   }
 }
 
-/** The `models list --json` entry of a version (contract: version, family, status, metrics, parent, createdAt). */
+/** The `models list --json` entry of a version (contract: version, family, status, metrics, parent, createdAt) and where its artefacts are. */
 export function describeVersion(v: StoredModelVersion): Record<string, unknown> {
-  return {
-    version: v.version,
-    family: v.family,
-    status: v.status,
-    metrics: v.metrics,
-    parent: v.parentVersion,
-    createdAt: new Date(v.createdAt).toISOString(),
-    statusChangedAt: new Date(v.statusChangedAt).toISOString(),
-    trainingDataSha256: v.trainingDataSha256,
-    artefactDir: v.artefactDir,
-  };
+  return { ...versionView(v), artefactDir: v.artefactDir };
 }
 
 /** A job as the CLI prints it. */
-export function describeJob(j: StoredLearningJob): Record<string, unknown> {
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-  return {
-    id: j.id,
-    family: j.family,
-    trigger: j.trigger,
-    requestedBy: j.requestedBy,
-    status: j.status,
-    progress: j.progress,
-    message: j.message,
-    attempts: j.attempts,
-    error: j.error,
-    result: j.result,
-    createdAt: iso(j.createdAt),
-    startedAt: iso(j.startedAt),
-    finishedAt: iso(j.finishedAt),
-  };
-}
+export const describeJob: (j: StoredLearningJob) => Record<string, unknown> = jobView;
 
 /** The family to act on: the given one, else the only family with an active version. */
 export async function familyOf(core: LearningCore, given: string | undefined): Promise<string> {

@@ -78,6 +78,7 @@ export {
   prefixed,
   type ShippedRegistration,
 } from './registry/model-registry.js';
+export { jobView, versionView } from './registry/record-views.js';
 export { type EnsureShippedOptions, ensureShippedRegistered } from './registry/shipped.js';
 export {
   baseWeightsFromReputation,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { AppError } from '../../core/index.js';
-import { assertRetrainSettings, ExperimentReportSchema } from '../../learning/index.js';
-import type { StoredLearningJob, StoredModelVersion } from '../../store/index.js';
+import { assertRetrainSettings, ExperimentReportSchema, jobView, versionView } from '../../learning/index.js';
+import type { StoredLearningJob } from '../../store/index.js';
 import type { Principal } from '../auth.js';
 import type { LearningHttpDeps } from '../learning-deps.js';
 import { PROTECTED_ERRORS, ProblemSchema } from '../schemas/common.js';
@@ -25,37 +25,10 @@ import {
 const iso = (t: number) => new Date(t).toISOString();
 
 /** The list entry of a version (same fields as `cyberstreams models list --json`). */
-export function versionReply(v: StoredModelVersion) {
-  return {
-    version: v.version,
-    family: v.family,
-    status: v.status,
-    metrics: v.metrics,
-    parent: v.parentVersion,
-    createdAt: iso(v.createdAt),
-    statusChangedAt: iso(v.statusChangedAt),
-    trainingDataSha256: v.trainingDataSha256,
-  };
-}
+export const versionReply = versionView;
 
 /** A job record as answered. */
-export function jobReply(j: StoredLearningJob): JobReply {
-  return {
-    id: j.id,
-    family: j.family,
-    trigger: j.trigger,
-    requestedBy: j.requestedBy,
-    status: j.status,
-    progress: j.progress,
-    message: j.message,
-    attempts: j.attempts,
-    error: j.error,
-    result: j.result,
-    createdAt: iso(j.createdAt),
-    startedAt: j.startedAt === null ? null : iso(j.startedAt),
-    finishedAt: j.finishedAt === null ? null : iso(j.finishedAt),
-  };
-}
+export const jobReply: (j: StoredLearningJob) => JobReply = jobView;
 
 const actorOf = (p: Principal | null) => `api:${p?.keyId ?? 'auth-disabled'}`;
 
