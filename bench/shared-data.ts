@@ -1,7 +1,8 @@
 /**
- * What several benchmarks share: where the public data lives, CPU timing and
- * the quantiles they report.
+ * What several benchmarks share: where the public data lives, CPU timing,
+ * the quantiles they report and the machine they ran on.
  */
+import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -31,4 +32,14 @@ export function quantile(xs: readonly number[], p: number): number {
 /** `x` rounded to `d` decimals, as a number (for JSON output). */
 export function round(x: number, d = 3): number {
   return Number(x.toFixed(d));
+}
+
+/** The machine a result was measured on: core count, CPU model, memory (GiB) and Node version. */
+export function machine(): { cpus: number; cpu: string | undefined; memGiB: number; node: string } {
+  return {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }

@@ -15,7 +15,7 @@
  * prints "skipped" and exits 0.
  */
 import { existsSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -30,7 +30,7 @@ import {
   removeToken,
   type SeverityModel,
 } from '../../src/model/index.js';
-import { CVE_FILE, cpuMs, quantile, round } from '../shared-data.js';
+import { CVE_FILE, cpuMs, machine, quantile, round } from '../shared-data.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -66,10 +66,7 @@ const models = join(repoRoot, 'models');
 const parts = await loadServicePredictor({ MODELS_DIR: models }, pino({ level: 'warn' }));
 const results: Record<string, unknown> = {
   machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
+    ...machine(),
     loadStart: r(load0, 1),
   },
   texts: texts.length,

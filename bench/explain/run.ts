@@ -15,7 +15,7 @@
  * prints "skipped" and exits 0.
  */
 import { existsSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAnomalyFeatures, loadAnomalyModel } from '../../src/anomaly/index.js';
@@ -31,7 +31,7 @@ import { extractIndicators } from '../../src/extract/index.js';
 import { featurize } from '../../src/features/index.js';
 import { loadKevLookup } from '../../src/graph/index.js';
 import { importCve5 } from '../../src/ingest/index.js';
-import { CVE_FILE, cpuMs, quantile, round } from '../shared-data.js';
+import { CVE_FILE, cpuMs, machine, quantile, round } from '../shared-data.js';
 import { hashedTextStandIn, mlpStandIn } from './stand-in-models.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -67,10 +67,7 @@ const meanChars = texts.reduce((s, t) => s + t.length, 0) / texts.length;
 const meanWords = texts.reduce((s, t) => s + (t.match(/[\p{L}\p{N}]+/gu)?.length ?? 0), 0) / texts.length;
 const results: Record<string, unknown> = {
   machine: {
-    cpus: cpus().length,
-    cpu: cpus()[0]?.model,
-    memGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
+    ...machine(),
     loadStart: r(load0, 1),
   },
   texts: texts.length,

@@ -9,7 +9,7 @@
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -27,6 +27,7 @@ import {
   type PostgresGraph,
   type SqliteGraph,
 } from '../../src/graph/index.js';
+import { machine } from '../shared-data.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -330,11 +331,8 @@ async function run(
   };
 }
 
-const machine = {
-  cpus: cpus().length,
-  cpu: cpus()[0]?.model,
-  memGiB: Math.round(totalmem() / 2 ** 30),
-  node: process.version,
+const machineInfo = {
+  ...machine(),
   commit: execSync('git rev-parse --short HEAD').toString().trim(),
   loadStart: loadavg()[0]?.toFixed(1),
 };
@@ -369,7 +367,7 @@ try {
 const f = (t: Timing) =>
   `${t.p50.toFixed(2)} / ${t.p95.toFixed(2)} / ${t.p99.toFixed(2)} / ${t.max.toFixed(1)} | ${t.cpuP50.toFixed(2)} / ${t.cpuP95.toFixed(2)} | ${(100 * t.under10ms).toFixed(0)} %`;
 process.stdout.write(
-  `${JSON.stringify({ machine: { ...machine, loadEnd: loadavg()[0]?.toFixed(1) }, results }, null, 2)}\n\n`,
+  `${JSON.stringify({ machine: { ...machineInfo, loadEnd: loadavg()[0]?.toFixed(1) }, results }, null, 2)}\n\n`,
 );
 process.stdout.write(
   '| backend | query | wall p50 / p95 / p99 / max (ms) | CPU p50 / p95 (ms) | under 10 ms | mean nodes reached |\n|---|---|---|---|---|---|\n',

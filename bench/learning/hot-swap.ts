@@ -32,7 +32,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/index.js';
@@ -46,6 +46,7 @@ import {
 } from '../../src/learning/index.js';
 import { loadSeverityModel, readManifest } from '../../src/model/index.js';
 import { createApiKey, openSqliteStore } from '../../src/store/index.js';
+import { machine } from '../shared-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -273,12 +274,7 @@ try {
   console.log(
     JSON.stringify({
       date: new Date(started).toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model,
-        memGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       loadAverage: { start: load0, end: loadavg()[0] },
       settings: { seconds: phaseMs / 1000, concurrency, swapEveryMs: swapEvery, shipped: shipped.version },
       modelLoadMs,

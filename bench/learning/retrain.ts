@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -45,6 +45,7 @@ import {
   type SeverityClass,
 } from '../../src/model/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
+import { machine } from '../shared-data.js';
 
 const { values } = parseArgs({
   options: {
@@ -193,12 +194,7 @@ try {
   console.log(
     JSON.stringify({
       date: new Date(started).toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model,
-        memGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       loadAverage: { start: load0, end: loadavg()[0] },
       pool: pool.length,
       misclassified: wrong.length,

@@ -16,7 +16,7 @@
  * Prints a JSON object as its last line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixedClock } from '../../src/core/index.js';
@@ -31,6 +31,7 @@ import {
   writeDriftReference,
 } from '../../src/learning/index.js';
 import { loadSeverityModel, readManifest, type SeverityModel } from '../../src/model/index.js';
+import { machine } from '../shared-data.js';
 
 const { values } = parseArgs({
   options: { models: { type: 'string', default: 'models' }, rounds: { type: 'string', default: '5' } },
@@ -165,12 +166,7 @@ for (const m of models) m.dispose();
 console.log(
   JSON.stringify({
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpu: cpus()[0]?.model,
-      memGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
+    machine: machine(),
     loadAverage: { start: load0, end: loadavg()[0] },
     model: `${base.ref.family} ${base.ref.version}`,
     texts: inputs.length,
