@@ -20,7 +20,6 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { ExplainLevel, PredictorOutput } from '../../src/http/index.js';
-import { importCve5 } from '../../src/ingest/index.js';
 import { loadServicePredictor } from '../../src/main/load-predictor.js';
 import {
   HashedSeverityModel,
@@ -31,6 +30,7 @@ import {
   type SeverityModel,
 } from '../../src/model/index.js';
 import { CVE_FILE, cpuMs, machine, quantile, round } from '../shared-data.js';
+import { typicalTestTexts } from './typical-texts.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -54,13 +54,7 @@ const load0 = loadavg()[0]!;
 const q = quantile;
 const r = round;
 
-const texts: string[] = [];
-for await (const d of importCve5(resolve(args.data!))) {
-  if (d.published === undefined || d.published.slice(0, 7) < '2024-08') continue;
-  if (d.text.length < 300 || d.text.length > 500) continue;
-  texts.push(d.text);
-  if (texts.length >= count) break;
-}
+const texts = await typicalTestTexts(args.data!, count);
 
 const models = join(repoRoot, 'models');
 const parts = await loadServicePredictor({ MODELS_DIR: models }, pino({ level: 'warn' }));

@@ -30,9 +30,9 @@ import {
 import { extractIndicators } from '../../src/extract/index.js';
 import { featurize } from '../../src/features/index.js';
 import { loadKevLookup } from '../../src/graph/index.js';
-import { importCve5 } from '../../src/ingest/index.js';
 import { CVE_FILE, cpuMs, machine, quantile, round } from '../shared-data.js';
 import { hashedTextStandIn, mlpStandIn } from './stand-in-models.js';
+import { typicalTestTexts } from './typical-texts.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -55,14 +55,7 @@ const load0 = loadavg()[0]!;
 const q = quantile;
 const r = round;
 
-// Typical descriptions: test split (from 2024-08), 300-500 characters, file order.
-const texts: string[] = [];
-for await (const d of importCve5(resolve(args.data!))) {
-  if (d.published === undefined || d.published.slice(0, 7) < '2024-08') continue;
-  if (d.text.length < 300 || d.text.length > 500) continue;
-  texts.push(d.text);
-  if (texts.length >= count) break;
-}
+const texts = await typicalTestTexts(args.data!, count);
 const meanChars = texts.reduce((s, t) => s + t.length, 0) / texts.length;
 const meanWords = texts.reduce((s, t) => s + (t.match(/[\p{L}\p{N}]+/gu)?.length ?? 0), 0) / texts.length;
 const results: Record<string, unknown> = {
