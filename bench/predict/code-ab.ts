@@ -52,10 +52,17 @@ const extra = [
   { text: 'x'.repeat(5000) },
 ];
 let differing = 0;
+let differentClass = 0;
+let maxAbsDiff = 0;
 for (const t of [...texts, ...extra]) {
-  const a = before.predict(t).probabilities;
-  const b = after.predict(t).probabilities;
-  if (a.length !== b.length || a.some((v, i) => v !== b[i])) differing++;
+  const a = before.predict(t);
+  const b = after.predict(t);
+  const pa = a.probabilities;
+  const pb = b.probabilities;
+  if (pa.length !== pb.length || pa.some((v, i) => v !== pb[i])) differing++;
+  if (a.severity !== b.severity) differentClass++;
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++)
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs((pa[i] as number) - (pb[i] as number)));
 }
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -85,6 +92,8 @@ process.stdout.write(
     machine: `${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}`,
     loadAverage: { start: startLoad, end: loadavg()[0] },
     differingPredictions: differing,
+    differentClass,
+    maxAbsDiff,
     cpuMsPerPredict: {
       before: {
         median: Number(median(times.before).toFixed(4)),

@@ -60,7 +60,7 @@ test('random metric distributions give a distribution equal to brute-force enume
   });
 });
 
-/** The first implementation: a depth-first walk down to every leaf (reference for bit-exact equality). */
+/** The first implementation: a depth-first walk down to every leaf (the reference). */
 function leafWalk(metricProbs: readonly ArrayLike<number>[], table: (i: number) => number): Float64Array {
   const sizes = CVSS_HEAD_SIZES;
   const out = new Float64Array(5);
@@ -91,7 +91,7 @@ function leafWalk(metricProbs: readonly ArrayLike<number>[], table: (i: number) 
   return out;
 }
 
-test('the distribution is bit-for-bit that of the walk down to every leaf', () => {
+test('the factorised distribution equals the walk down to every leaf up to rounding', () => {
   // Class of each leaf in enumeration order (AV-major), read through one-hot inputs.
   const classes: number[] = [];
   const total = CVSS_HEAD_SIZES.reduce((a, b) => a * b, 1);
@@ -114,9 +114,14 @@ test('the distribution is bit-for-bit that of the walk down to every leaf', () =
       const s = raw.reduce((a, b) => a + b, 0);
       return Float64Array.from(raw, (v) => v / s);
     });
-    assert.deepEqual(
-      Array.from(severityFromMetricProbs(probs)),
-      Array.from(leafWalk(probs, (i) => classes[i] as number)),
-    );
+    const got = severityFromMetricProbs(probs);
+    const want = leafWalk(probs, (i) => classes[i] as number);
+    for (let c = 0; c < 5; c++) {
+      const d = Math.abs((got[c] as number) - (want[c] as number));
+      assert.ok(
+        d <= 1e-14 + 1e-12 * (want[c] as number),
+        `trial ${trial}, class ${c}: ${got[c]} vs ${want[c]}`,
+      );
+    }
   }
 });

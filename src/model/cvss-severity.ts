@@ -18,9 +18,8 @@ let table: Uint8Array | undefined;
 function severityTable(): Uint8Array {
   if (table) return table;
   const sizes = CVSS_HEAD_SIZES;
-  // severityFromMetricProbs unrolls the last two metrics (I and A) as 3 x 3 values.
-  if (sizes.length !== 8 || sizes[6] !== 3 || sizes[7] !== 3)
-    throw new Error(`CVSS head sizes ${sizes.join(',')}: expected 8 metrics, the last two with 3 values`);
+  // severityFactors reads metric 4 (S) as the scope between exploitability and impact.
+  if (sizes.length !== 8) throw new Error(`CVSS head sizes ${sizes.join(',')}: expected 8 metrics`);
   const total = sizes.reduce((a, b) => a * b, 1);
   const t = new Uint8Array(total);
   const pick = new Array<number>(sizes.length).fill(0);
@@ -40,17 +39,92 @@ function severityTable(): Uint8Array {
   return t;
 }
 
+interface Factors {
+  /** Exploitability combinations (AV, AC, PR, UI values): 48. */
+  nE: number;
+  /** Scope values: 2. */
+  nS: number;
+  /** Impact combinations (C, I, A values): 27. */
+  nI: number;
+  /** Per scope, the exploitability combinations in the order along which every impact's class index never decreases. */
+  order: Uint8Array;
+  /** Per scope and impact combination, 6 positions in that order: class k covers [bounds[k], bounds[k + 1]). */
+  bounds: Uint8Array;
+}
+
+let factors: Factors | undefined;
+
+/**
+ * The table of {@link severityTable} factorised (built once). Its index is
+ * (exploitability combination, scope, impact combination), because the
+ * metrics are enumerated AV, AC, PR, UI, S, C, I, A. For a fixed scope and
+ * impact, the base score never decreases as exploitability grows (CVSS 3.1:
+ * roundup(min(impact + exploitability, 10)), times 1.08 when the scope
+ * changes), so the exploitability combinations can be put in one order per
+ * scope along which every impact's class is a run of contiguous ranges.
+ * The order sorts them by the sum over impacts of their class index: if one
+ * combination scores at least as high as another under every impact, its sum
+ * is no larger. The build checks the ranges are contiguous and throws if not.
+ */
+function severityFactors(): Factors {
+  if (factors) return factors;
+  const t = severityTable();
+  const s = CVSS_HEAD_SIZES as readonly number[];
+  const nE = (s[0] as number) * (s[1] as number) * (s[2] as number) * (s[3] as number);
+  const nS = s[4] as number;
+  const nI = (s[5] as number) * (s[6] as number) * (s[7] as number);
+  const cls = (e: number, sc: number, i: number): number => t[(e * nS + sc) * nI + i] as number;
+  const order = new Uint8Array(nS * nE);
+  const bounds = new Uint8Array(nS * nI * 6);
+  for (let sc = 0; sc < nS; sc++) {
+    const sums = Array.from({ length: nE }, (_, e) => {
+      let sum = 0;
+      for (let i = 0; i < nI; i++) sum += cls(e, sc, i);
+      return sum;
+    });
+    const sorted = Array.from({ length: nE }, (_, e) => e).sort(
+      (a, b) => (sums[a] as number) - (sums[b] as number) || a - b,
+    );
+    order.set(sorted, sc * nE);
+    for (let i = 0; i < nI; i++) {
+      const at = (sc * nI + i) * 6;
+      let k = 0;
+      for (let j = 0; j < nE; j++) {
+        const c = cls(sorted[j] as number, sc, i);
+        if (c < k - 1)
+          throw new Error(`CVSS severity table: scope ${sc}, impact ${i} is not monotone in exploitability`);
+        while (k <= c) bounds[at + k++] = j;
+      }
+      while (k <= 5) bounds[at + k++] = nE;
+    }
+  }
+  factors = { nE, nS, nI, order, bounds };
+  return factors;
+}
+
+// Scratch for severityFromMetricProbs (synchronous, so one set is enough).
+const scratchE = new Float64Array(CVSS_HEAD_SIZES.slice(0, 4).reduce((a, b) => a * b, 1));
+const scratchI = new Float64Array(CVSS_HEAD_SIZES.slice(5).reduce((a, b) => a * b, 1));
+const scratchCum = new Float64Array(scratchE.length + 1);
+
 /**
  * The severity distribution implied by independent per-metric distributions:
  * P(class) = sum over all 2,592 metric combinations whose CVSS 3.1 base score
  * falls in that class of the product of the metrics' probabilities.
  * `metricProbs[m]` follows the value order of {@link CVSS_METRICS}.
+ *
+ * Computed exactly but factorised ({@link severityFactors}): the 48
+ * exploitability and 27 impact products, per scope a running sum of the
+ * exploitability products in the scope's order, and per (scope, impact) five
+ * differences of that sum. About 700 operations instead of one product and
+ * one sum per combination; equal to the enumeration up to rounding
+ * (`cvss-severity.test.ts` compares it with a walk down to every leaf).
  */
 export function severityFromMetricProbs(
   metricProbs: readonly ArrayLike<number>[],
   out = new Float64Array(5),
 ): Float64Array {
-  const t = severityTable();
+  const { nE, nS, nI, order, bounds } = severityFactors();
   const [P0, P1, P2, P3, P4, P5, P6, P7] = metricProbs as readonly [
     ArrayLike<number>,
     ArrayLike<number>,
@@ -61,7 +135,9 @@ export function severityFromMetricProbs(
     ArrayLike<number>,
     ArrayLike<number>,
   ];
-  const [n0, n1, n2, n3, n4, n5] = CVSS_HEAD_SIZES as readonly [
+  const [n0, n1, n2, n3, , n5, n6, n7] = CVSS_HEAD_SIZES as readonly number[] as [
+    number,
+    number,
     number,
     number,
     number,
@@ -69,48 +145,40 @@ export function severityFromMetricProbs(
     number,
     number,
   ];
-  out.fill(0);
-  // Nested loops over the first six metrics with running products, the last
-  // two (3 x 3 values, checked when the table is built) unrolled: the
-  // products, their order and the order of the sums per class are exactly
-  // those of a walk down to every leaf in table order (so the result is
-  // bit-for-bit the same), at under half the CPU of the depth-first walk it
-  // replaces (measured 20-32 against 50-69 us per call on a loaded machine).
-  const c0 = P6[0] as number;
-  const c1 = P6[1] as number;
-  const c2 = P6[2] as number;
-  const b0 = P7[0] as number;
-  const b1 = P7[1] as number;
-  const b2 = P7[2] as number;
-  let i = 0;
+  const pe = scratchE;
+  let e = 0;
   for (let a0 = 0; a0 < n0; a0++) {
-    const q1 = 1 * (P0[a0] as number);
+    const q0 = P0[a0] as number;
     for (let a1 = 0; a1 < n1; a1++) {
-      const q2 = q1 * (P1[a1] as number);
+      const q1 = q0 * (P1[a1] as number);
       for (let a2 = 0; a2 < n2; a2++) {
-        const q3 = q2 * (P2[a2] as number);
-        for (let a3 = 0; a3 < n3; a3++) {
-          const q4 = q3 * (P3[a3] as number);
-          for (let a4 = 0; a4 < n4; a4++) {
-            const q5 = q4 * (P4[a4] as number);
-            for (let a5 = 0; a5 < n5; a5++) {
-              const q6 = q5 * (P5[a5] as number);
-              let q = q6 * c0;
-              out[t[i]!] = out[t[i]!]! + q * b0;
-              out[t[i + 1]!] = out[t[i + 1]!]! + q * b1;
-              out[t[i + 2]!] = out[t[i + 2]!]! + q * b2;
-              q = q6 * c1;
-              out[t[i + 3]!] = out[t[i + 3]!]! + q * b0;
-              out[t[i + 4]!] = out[t[i + 4]!]! + q * b1;
-              out[t[i + 5]!] = out[t[i + 5]!]! + q * b2;
-              q = q6 * c2;
-              out[t[i + 6]!] = out[t[i + 6]!]! + q * b0;
-              out[t[i + 7]!] = out[t[i + 7]!]! + q * b1;
-              out[t[i + 8]!] = out[t[i + 8]!]! + q * b2;
-              i += 9;
-            }
-          }
-        }
+        const q2 = q1 * (P2[a2] as number);
+        for (let a3 = 0; a3 < n3; a3++) pe[e++] = q2 * (P3[a3] as number);
+      }
+    }
+  }
+  const pi = scratchI;
+  let i = 0;
+  for (let a5 = 0; a5 < n5; a5++) {
+    const q5 = P5[a5] as number;
+    for (let a6 = 0; a6 < n6; a6++) {
+      const q6 = q5 * (P6[a6] as number);
+      for (let a7 = 0; a7 < n7; a7++) pi[i++] = q6 * (P7[a7] as number);
+    }
+  }
+  out.fill(0);
+  const cum = scratchCum;
+  for (let sc = 0; sc < nS; sc++) {
+    const ps = P4[sc] as number;
+    const base = sc * nE;
+    for (let j = 0; j < nE; j++) cum[j + 1] = (cum[j] as number) + (pe[order[base + j] as number] as number);
+    for (let imp = 0; imp < nI; imp++) {
+      const w = ps * (pi[imp] as number);
+      const at = (sc * nI + imp) * 6;
+      for (let k = 0; k < 5; k++) {
+        const mass =
+          (cum[bounds[at + k + 1] as number] as number) - (cum[bounds[at + k] as number] as number);
+        out[k] = (out[k] as number) + w * mass;
       }
     }
   }
