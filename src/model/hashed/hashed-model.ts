@@ -6,6 +6,15 @@ import type { SeverityInput, SeverityModel, SeverityModelRef, SeverityPrediction
 import { forward, type NetworkShape, type NetworkWeights, outputWidth, softmaxSlice } from './network.js';
 import { hashedFeatures, type SparseVector } from './text-features.js';
 
+// Scratch of combineHeads (synchronous and not re-entered, so one set is enough):
+// it runs once per occluded word of every explained prediction.
+const headScratch = {
+  direct: new Float64Array(5),
+  cvss: new Float64Array(5),
+  byHead: [] as Float64Array[],
+  metrics: [] as Float64Array[],
+};
+
 /**
  * Turns head outputs into the uncalibrated five-class distribution according
  * to the output mode (direct head, CVSS-formula from the metric heads, or a
@@ -17,19 +26,25 @@ export function combineHeads(
   output: HashedConfigV1['output'],
   out: Float64Array,
 ): Float64Array {
-  const direct = softmaxSlice(logits, 0, 5, 1, new Float64Array(5));
+  const direct = softmaxSlice(logits, 0, 5, 1, headScratch.direct);
   if (output.mode === 'direct' || shape.heads.length < 9) {
     out.set(direct);
     return out;
   }
-  const metricProbs: Float64Array[] = [];
+  const metricProbs = headScratch.metrics;
+  metricProbs.length = 0;
   let start = 5;
   for (let h = 1; h < shape.heads.length; h++) {
     const n = shape.heads[h] as number;
-    metricProbs.push(softmaxSlice(logits, start, n, 1, new Float64Array(n)));
+    let buf = headScratch.byHead[h];
+    if (buf?.length !== n) {
+      buf = new Float64Array(n);
+      headScratch.byHead[h] = buf;
+    }
+    metricProbs.push(softmaxSlice(logits, start, n, 1, buf));
     start += n;
   }
-  const cvss = severityFromMetricProbs(metricProbs);
+  const cvss = severityFromMetricProbs(metricProbs, headScratch.cvss);
   const a = output.mode === 'cvss' ? 0 : output.mixWeight;
   for (let c = 0; c < 5; c++) out[c] = a * (direct[c] as number) + (1 - a) * (cvss[c] as number);
   return out;

@@ -58,6 +58,68 @@ const STATED_REACH = 5;
 
 const g = (tf: number): number => (tf <= 1 ? tf : 1 + Math.log(tf));
 
+/** `z += v * E[row .. row + dim)`, four columns per step (each element one multiply-add, as a plain loop). */
+function addRow(z: Float64Array, E: Float32Array, row: number, v: number, dim: number): void {
+  const d4 = dim - (dim % 4);
+  let j = 0;
+  for (; j < d4; j += 4) {
+    z[j] = z[j]! + v * E[row + j]!;
+    z[j + 1] = z[j + 1]! + v * E[row + j + 1]!;
+    z[j + 2] = z[j + 2]! + v * E[row + j + 2]!;
+    z[j + 3] = z[j + 3]! + v * E[row + j + 3]!;
+  }
+  for (; j < dim; j++) z[j] = z[j]! + v * E[row + j]!;
+}
+
+/**
+ * Sums per hash bucket in a dense array, with the buckets in the order they
+ * were first added (the iteration order of the `Map` it replaces, so sums
+ * and their rounding are unchanged); `clear` costs the number of buckets used.
+ */
+class BucketSums {
+  readonly values: Float64Array;
+  readonly keys: Int32Array;
+  private readonly used: Uint8Array;
+  size = 0;
+
+  constructor(buckets: number) {
+    this.values = new Float64Array(buckets);
+    this.keys = new Int32Array(buckets);
+    this.used = new Uint8Array(buckets);
+  }
+
+  add(bucket: number, w: number): void {
+    if (this.used[bucket] === 0) {
+      this.used[bucket] = 1;
+      this.keys[this.size++] = bucket;
+    }
+    this.values[bucket] = this.values[bucket]! + w;
+  }
+
+  clear(): void {
+    for (let k = 0; k < this.size; k++) {
+      const b = this.keys[k]!;
+      this.values[b] = 0;
+      this.used[b] = 0;
+    }
+    this.size = 0;
+  }
+}
+
+// Per model (by identity), the bucket sums of the text and of one occlusion,
+// reused across calls (allocated once: 2 x 13 bytes per bucket). Occlusion is
+// synchronous, so one pair per model is enough.
+const scratch = new WeakMap<HashedSeverityModel, { counts: BucketSums; delta: BucketSums }>();
+
+function scratchOf(model: HashedSeverityModel, buckets: number): { counts: BucketSums; delta: BucketSums } {
+  let entry = scratch.get(model);
+  if (entry === undefined || entry.counts.values.length !== buckets) {
+    entry = { counts: new BucketSums(buckets), delta: new BucketSums(buckets) };
+    scratch.set(model, entry);
+  }
+  return entry;
+}
+
 /**
  * For each token of a text, the hashed model's calibrated probabilities of
  * the text with that token removed: exact leave-one-out occlusion, computed
@@ -129,7 +191,7 @@ export function leaveOneOutOcclusion(
 
   // What each token contributes on its own: word, source word, character
   // n-grams. Hashed once per distinct token (used twice: counts and removal).
-  const ownCache = new Map<string, { buckets: Int32Array; weights: Float64Array }>();
+  const ownCache = new Map<string, { buckets: number[]; weights: number[] }>();
   const ownOf = (t: number) => {
     const form = forms[t]!;
     let entry = ownCache.get(form);
@@ -153,7 +215,7 @@ export function leaveOneOutOcclusion(
           }
         }
       }
-      entry = { buckets: Int32Array.from(buckets), weights: Float64Array.from(ws) };
+      entry = { buckets, weights: ws };
       ownCache.set(form, entry);
     }
     return entry;
@@ -164,11 +226,10 @@ export function leaveOneOutOcclusion(
   };
 
   // Full bucket counts, as `hashedFeatures` accumulates them.
-  const counts = new Map<number, number>();
-  const addTo = (map: Map<number, number>) => (bucket: number, w: number) => {
-    map.set(bucket, (map.get(bucket) ?? 0) + w);
-  };
-  const addCount = addTo(counts);
+  const { counts, delta } = scratchOf(model, cfg.buckets);
+  counts.clear();
+  delta.clear();
+  const addCount = (bucket: number, w: number) => counts.add(bucket, w);
   for (let t = 0; t < n; t++) {
     own(t, addCount);
     if (cfg.wordNgrams >= 2 && t >= 1) addCount(bigram(hashes[t - 1]!, hashes[t]!), 1);
@@ -191,29 +252,31 @@ export function leaveOneOutOcclusion(
 
   const dim = config.network.dim;
   const shape = { ...config.network, buckets: cfg.buckets };
+  const E = weights.embedding;
   const base = new Float64Array(dim);
   let sumSq = 0;
-  for (const [bucket, tf] of counts) {
-    const v = g(tf);
+  for (let k = 0; k < counts.size; k++) {
+    const bucket = counts.keys[k]!;
+    const v = g(counts.values[bucket]!);
     sumSq += v * v;
-    const row = bucket * dim;
-    for (let j = 0; j < dim; j++) base[j] = base[j]! + v * weights.embedding[row + j]!;
+    addRow(base, E, bucket * dim, v, dim);
   }
 
   const o = outputWidth(config.network);
   const z = new Float64Array(dim);
   const logits = new Float32Array(o);
   const raw = new Float64Array(5);
-  const delta = new Map<number, number>();
-  const addDelta = addTo(delta);
-  const subDelta = (bucket: number, w: number) => addDelta(bucket, -w);
+  const addDelta = (bucket: number, w: number) => delta.add(bucket, w);
+  const subDelta = (bucket: number, w: number) => delta.add(bucket, -w);
   /** Calibrated probabilities for the counts plus `delta`. */
   const evaluate = (): number[] => {
     z.set(base);
     let sq = sumSq;
-    for (const [bucket, d] of delta) {
+    for (let k = 0; k < delta.size; k++) {
+      const bucket = delta.keys[k]!;
+      const d = delta.values[bucket]!;
       if (d === 0) continue;
-      const before = counts.get(bucket) ?? 0;
+      const before = counts.values[bucket]!;
       // Counts are sums of small weights: snap float residue so a removed bucket is exactly 0.
       const afterRaw = before + d;
       const after = Math.abs(afterRaw) < 1e-9 ? 0 : afterRaw;
@@ -221,21 +284,20 @@ export function leaveOneOutOcclusion(
       const ga = g(after);
       if (ga === gb) continue;
       sq += ga * ga - gb * gb;
-      const diff = ga - gb;
-      const row = bucket * dim;
-      for (let j = 0; j < dim; j++) z[j] = z[j]! + diff * weights.embedding[row + j]!;
+      addRow(z, E, bucket * dim, ga - gb, dim);
     }
     const inv = sq > 1e-12 ? 1 / Math.sqrt(sq) : 0;
     for (let j = 0; j < dim; j++) z[j] = weights.embeddingBias[j]! + z[j]! * inv;
     if (!shape.hidden) {
       for (let c = 0; c < o; c++) logits[c] = z[c]!;
     } else {
+      const D = weights.dense;
       logits.set(weights.denseBias);
       for (let j = 0; j < dim; j++) {
         const a = z[j]!;
         if (a <= 0) continue;
         const row = j * o;
-        for (let c = 0; c < o; c++) logits[c] = logits[c]! + a * weights.dense[row + c]!;
+        for (let c = 0; c < o; c++) logits[c] = logits[c]! + a * D[row + c]!;
       }
     }
     combineHeads(logits, shape, config.output, raw);
