@@ -11,6 +11,7 @@ import { errorHandler } from './error-handler.js';
 import { installHandlerTimeout } from './handler-timeout.js';
 import { installJsonBodyParser } from './json-body.js';
 import type { LearningHttpDeps } from './learning-deps.js';
+import { installLoadShedding } from './load-shedding.js';
 import { ServiceMetrics } from './metrics.js';
 import { PredictionCache } from './prediction-cache.js';
 import { PredictionService } from './prediction-service.js';
@@ -44,6 +45,11 @@ export interface ApiSettings {
   requestTimeoutMs: number;
   /** Lifetime of a cached prediction, in seconds; 0 disables the cache. Default 3,600. */
   cacheTtlSeconds: number;
+  /**
+   * Mean event-loop delay, in ms, above which predict, batch and enrich are
+   * refused with 503 CS_ERR_OVERLOADED (see `load-shedding.ts`); 0: never. Default 0.
+   */
+  shedEventLoopDelayMs: number;
 }
 
 /** The defaults of {@link ApiSettings} (the same as the configuration's). */
@@ -57,6 +63,7 @@ export const DEFAULT_API_SETTINGS: Readonly<ApiSettings> = Object.freeze({
   batchMaxBytes: 5_242_880,
   requestTimeoutMs: 30_000,
   cacheTtlSeconds: 3_600,
+  shedEventLoopDelayMs: 0,
 });
 
 /** Everything the HTTP layer needs, built by `src/main` and passed in. */
@@ -119,6 +126,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply,
     );
   });
+  // Before auth and the routes: a refused request costs no key check and no body parse.
+  await installLoadShedding(app, { maxEventLoopDelayMs: settings.shedEventLoopDelayMs, metrics });
   installJsonBodyParser(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

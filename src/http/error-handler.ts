@@ -57,7 +57,9 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
 export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const appError = isAppError(err) ? err : fromFastifyError(err as FastifyError, request);
   const status = STATUS_BY_KIND[appError.kind];
-  if (status >= 500) request.log.error({ err }, 'request failed');
+  // A refusal under overload is expected at a high rate: counted in metrics, not logged one by one.
+  if (appError.code === 'CS_ERR_OVERLOADED') request.log.debug({ code: appError.code }, 'request shed');
+  else if (status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ code: appError.code, detail: appError.message }, 'request rejected');
   if (appError.kind === 'rate-limited' && reply.getHeader('retry-after') === undefined) {
     reply.header('retry-after', '1');

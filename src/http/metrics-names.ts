@@ -28,6 +28,8 @@ export const METRICS = Object.freeze({
   predictionsPurged: 'cyberstreams_predictions_purged_total',
   /** Counter: predictions recorded as knowledge-graph threats; label outcome = recorded or failed. */
   threatsRecorded: 'cyberstreams_threats_recorded_total',
+  /** Counter: requests refused with 503 CS_ERR_OVERLOADED while the process was overloaded; label route. */
+  requestsShed: 'cyberstreams_http_requests_shed_total',
 });
 
 /**

@@ -74,6 +74,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly requestsShed = new Counter({
+    name: METRICS.requestsShed,
+    help: 'Requests refused with 503 CS_ERR_OVERLOADED while the event loop was overloaded, by route pattern.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
   /**
    * Produces the Prometheus exposition `GET /metrics` serves; absent: this registry's. A cluster
    * worker sets it to fetch every worker's series through the primary.

@@ -25,7 +25,7 @@ export const enrichRoutes: FastifyPluginAsyncTypebox<EnrichRouteDeps> = async (a
   app.post(
     '/api/v1/enrich',
     {
-      config: { auth: ['predict'] },
+      config: { auth: ['predict'], shedWhenOverloaded: true },
       schema: {
         tags: ['enrich'],
         summary: 'Techniques, related threats, actors, mitigations and KEV status from the knowledge graph',

@@ -29,7 +29,7 @@ export const predictRoutes: FastifyPluginAsyncTypebox<PredictRouteDeps> = async 
   app.post(
     '/api/v1/predict',
     {
-      config: { auth: ['predict'] },
+      config: { auth: ['predict'], shedWhenOverloaded: true },
       schema: {
         tags: ['predict'],
         summary: 'Severity, indicators, techniques and explanation for one text',
@@ -49,7 +49,7 @@ export const predictRoutes: FastifyPluginAsyncTypebox<PredictRouteDeps> = async 
       bodyLimit: deps.batchMaxBytes,
       // Longer than the scoring deadline, so a batch past it still answers its finished items.
       handlerTimeout: deps.batchTimeLimitMs * 2,
-      config: { auth: ['predict'] },
+      config: { auth: ['predict'], shedWhenOverloaded: true },
       schema: {
         tags: ['predict'],
         summary: `Up to ${deps.batchMaxItems} texts in one request (body up to ${deps.batchMaxBytes} bytes)`,
