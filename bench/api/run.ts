@@ -15,6 +15,7 @@
  *   --out          where to write the JSON results (default bench/api/results.json)
  *   --models       MODELS_DIR of the service (default: the shipped models/)
  *   --workers      API_WORKERS of the multi-process runs (default 2; 1 skips them)
+ *   --shed         SHED_EVENT_LOOP_LAG_MS of the load-shedding run at the target rate (default 100)
  *
  * The service runs as in production: a separate process started by
  * src/main/server.ts with the shipped model, auth on (one predict key),
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: join(repoRoot, 'bench', 'api', 'results.json') },
     models: { type: 'string', default: join(repoRoot, 'models') },
     workers: { type: 'string', default: '2' },
+    shed: { type: 'string', default: '100' },
   },
 });
 const N_TEXTS = Number(args.texts);
@@ -59,8 +61,9 @@ const RATES = args.rate!.split(',').map(Number);
 const RATE = RATES[0]!;
 const ROUNDS = Number(args.rounds);
 const WORKERS = Number(args.workers);
+const SHED_MS = Number(args.shed);
 for (const [name, v] of [
-  ...Object.entries({ N_TEXTS, DURATION, CONNECTIONS, ROUNDS, WORKERS }),
+  ...Object.entries({ N_TEXTS, DURATION, CONNECTIONS, ROUNDS, WORKERS, SHED_MS }),
   ...RATES.map((r) => ['RATE', r] as const),
 ]) {
   if (!Number.isInteger(v) || v < 1) {
@@ -150,6 +153,10 @@ interface RunResult {
   timeouts: number;
   reqPerSec: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  /** 2xx answers per second (what was served; `reqPerSec` counts refusals too). */
+  ok2xxPerSec: number;
+  /** Latency of the 2xx answers only (a refused request answers fast and would flatter the percentiles). */
+  latency2xxMs: { p50: number; p95: number; p99: number };
   /** CPU time the server process used per answered request, ms (robust to other load on the machine). */
   serverCpuMsPerRequest: number | null;
   autocannonLatencyMs: { p50: number; p97_5: number; p99: number };
@@ -180,6 +187,7 @@ async function measure(
   const cpuBefore = cpuMs(options.pid);
   let next = 0;
   const times: number[] = [];
+  const times2xx: number[] = [];
   const instance = autocannon({
     url,
     method: 'POST',
@@ -196,14 +204,16 @@ async function measure(
       },
     ],
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
     times.push(responseTime);
+    if (status >= 200 && status < 300) times2xx.push(responseTime);
   });
   const result = await instance;
   // Include the work the requests left behind (background graph writes) in their CPU cost.
   await coolDown(options.pid);
   const cpuAfter = cpuMs(options.pid);
   times.sort((a, b) => a - b);
+  times2xx.sort((a, b) => a - b);
   const mean = times.reduce((a, b) => a + b, 0) / Math.max(1, times.length);
   const r: RunResult = {
     label,
@@ -216,6 +226,12 @@ async function measure(
     errors: result.errors,
     timeouts: result.timeouts,
     reqPerSec: result.requests.total / result.duration,
+    ok2xxPerSec: times2xx.length / result.duration,
+    latency2xxMs: {
+      p50: nearestRank(times2xx, 50),
+      p95: nearestRank(times2xx, 95),
+      p99: nearestRank(times2xx, 99),
+    },
     latencyMs: {
       p50: nearestRank(times, 50),
       p95: nearestRank(times, 95),
@@ -231,7 +247,10 @@ async function measure(
   };
   const f = (x: number) => x.toFixed(1);
   console.log(
-    `${label.padEnd(34)} ${f(r.reqPerSec).padStart(8)} req/s  p50 ${f(r.latencyMs.p50)}  p95 ${f(r.latencyMs.p95)}  p99 ${f(r.latencyMs.p99)} ms  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${r.serverCpuMsPerRequest?.toFixed(2) ?? '?'} ms/req`,
+    `${label.padEnd(34)} ${f(r.reqPerSec).padStart(8)} req/s  p50 ${f(r.latencyMs.p50)}  p95 ${f(r.latencyMs.p95)}  p99 ${f(r.latencyMs.p99)} ms  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${r.serverCpuMsPerRequest?.toFixed(2) ?? '?'} ms/req` +
+      (r.non2xx > 0
+        ? `  (2xx: ${f(r.ok2xxPerSec)}/s, p50 ${f(r.latency2xxMs.p50)}  p95 ${f(r.latency2xxMs.p95)}  p99 ${f(r.latency2xxMs.p99)} ms)`
+        : ''),
   );
   return r;
 }
@@ -254,8 +273,9 @@ async function main(): Promise<void> {
   const store = openSqliteStore({ path: join(dataDir, 'cyberstreams.sqlite') });
   const { key } = await createApiKey(store.apiKeys, { role: 'predict', name: 'bench', clock: systemClock });
   await store.close();
-  const serviceEnv = (cacheEntries: number, workers = 1) => ({
+  const serviceEnv = (cacheEntries: number, workers = 1, shedMs = 0) => ({
     API_WORKERS: String(workers),
+    SHED_EVENT_LOOP_LAG_MS: String(shedMs),
     HOST: '127.0.0.1',
     PORT: '0',
     DATA_DIR: dataDir,
@@ -375,6 +395,24 @@ async function main(): Promise<void> {
     );
     runs.push(explainNone);
 
+    // Load shedding (opt-in): the target rate offered to a service that refuses predict with 503
+    // while its event loop lags; what it serves, and at what latency, is the 2xx part.
+    await stopProcess(service.child);
+    service = await start('bench/api/server-process.ts', serviceEnv(0, 1, SHED_MS));
+    const shedding = await measure(
+      `predict at ${RATE} req/s, SHED_EVENT_LOOP_LAG_MS=${SHED_MS}`,
+      `${service.address}/api/v1/predict`,
+      bodies,
+      auth,
+      {
+        connections: Math.min(100, Math.max(4, Math.ceil(RATE / 10))),
+        duration: DURATION,
+        rate: RATE,
+        pid: service.child.pid,
+      },
+    );
+    runs.push(shedding);
+
     let clusterRuns: { throughput: RunResult; fixed: RunResult } | undefined;
     if (WORKERS > 1) {
       await stopProcess(service.child);
@@ -429,6 +467,18 @@ async function main(): Promise<void> {
       serverCpuMsPerRequest: {
         echo: median(echoRuns.map((r) => r.serverCpuMsPerRequest ?? Number.NaN)),
         predict: median(predictRuns.map((r) => r.serverCpuMsPerRequest ?? Number.NaN)),
+      },
+      shedding: {
+        limitMs: SHED_MS,
+        offered: RATE,
+        answered: shedding.reqPerSec,
+        served2xx: shedding.ok2xxPerSec,
+        refused: shedding.non2xx,
+        timeouts: shedding.timeouts,
+        p50Ms2xx: shedding.latency2xxMs.p50,
+        p95Ms2xx: shedding.latency2xxMs.p95,
+        p99Ms2xx: shedding.latency2xxMs.p99,
+        p95MsAll: shedding.latencyMs.p95,
       },
       explainNone: {
         reqPerSec: explainNone.reqPerSec,

@@ -70,13 +70,14 @@ export const EnvSchema = Type.Object({
    */
   REQUEST_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 600_000 }),
   /**
-   * Load shedding: when the mean event-loop delay of the last 250 ms exceeds this many
-   * milliseconds, `POST /api/v1/predict`, `/predict/batch` and `/enrich` are answered at once
-   * with 503 CS_ERR_OVERLOADED and `Retry-After: 1` instead of queueing until they time out;
-   * health, metrics and feedback are always served. 0 (default) turns it off. 100-250 suits a
-   * service that should keep its answered latency bounded under overload.
+   * Load shedding: while the event loop lags more than this many milliseconds (the requests
+   * now starting have waited at least that long), `POST /api/v1/predict`, `/predict/batch` and
+   * `/enrich` are answered at once with 503 CS_ERR_OVERLOADED and `Retry-After: 1` instead of
+   * queueing until they time out; health, metrics and feedback are always served. 0 (default)
+   * turns it off. A value near the latency budget (for example 50-100) keeps the answered
+   * requests' latency bounded under overload.
    */
-  SHED_EVENT_LOOP_DELAY_MS: Type.Integer({ default: 0, minimum: 0, maximum: 60_000 }),
+  SHED_EVENT_LOOP_LAG_MS: Type.Integer({ default: 0, minimum: 0, maximum: 60_000 }),
   /** Entries of the in-process prediction cache (LRU); 0 disables the cache. Ignored with REDIS_URL. Default 10,000. */
   PREDICTION_CACHE_MAX_ENTRIES: Type.Integer({ default: 10_000, minimum: 0, maximum: 10_000_000 }),
   /** Lifetime of a cached prediction, in seconds; 0 disables the cache (in process and in Redis). Default 3,600. */

@@ -46,10 +46,10 @@ export interface ApiSettings {
   /** Lifetime of a cached prediction, in seconds; 0 disables the cache. Default 3,600. */
   cacheTtlSeconds: number;
   /**
-   * Mean event-loop delay, in ms, above which predict, batch and enrich are
-   * refused with 503 CS_ERR_OVERLOADED (see `load-shedding.ts`); 0: never. Default 0.
+   * Event-loop lag, in ms, above which predict, batch and enrich are refused
+   * with 503 CS_ERR_OVERLOADED (see `load-shedding.ts`); 0: never. Default 0.
    */
-  shedEventLoopDelayMs: number;
+  shedEventLoopLagMs: number;
 }
 
 /** The defaults of {@link ApiSettings} (the same as the configuration's). */
@@ -63,7 +63,7 @@ export const DEFAULT_API_SETTINGS: Readonly<ApiSettings> = Object.freeze({
   batchMaxBytes: 5_242_880,
   requestTimeoutMs: 30_000,
   cacheTtlSeconds: 3_600,
-  shedEventLoopDelayMs: 0,
+  shedEventLoopLagMs: 0,
 });
 
 /** Everything the HTTP layer needs, built by `src/main` and passed in. */
@@ -127,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
   // Before auth and the routes: a refused request costs no key check and no body parse.
-  await installLoadShedding(app, { maxEventLoopDelayMs: settings.shedEventLoopDelayMs, metrics });
+  installLoadShedding(app, { maxLagMs: settings.shedEventLoopLagMs, metrics });
   installJsonBodyParser(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -139,7 +139,7 @@ export async function startServer(config: Config, role: ServerRole = { workers: 
         batchMaxBytes: config.BATCH_MAX_BYTES,
         requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
         cacheTtlSeconds: config.PREDICTION_CACHE_TTL_SECONDS,
-        shedEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
+        shedEventLoopLagMs: config.SHED_EVENT_LOOP_LAG_MS,
       },
     });
     closers.push(() => app.close());
