@@ -19,14 +19,20 @@ import {
   calibratedFigures,
   createRng,
   DEFAULT_HASHED_SETTINGS,
+  decodeHashedWeights,
+  encodeHashedWeights,
   evaluateSeverity,
   fitCalibration,
   fitHashed,
   HASHED_FAMILY,
+  type HashedFit,
+  HashedSeverityModel,
+  type HashedTrainSettings,
   HashedTrainSettingsSchema,
   hashedModelOf,
   IDENTITY_CALIBRATION,
   loadSeverityCorpus,
+  poolProbabilities,
   validationRaw,
 } from '../src/model/index.js';
 
@@ -68,6 +74,12 @@ interface TrialRecord {
   };
   score: number;
   scoreWithOffsets?: number;
+  /**
+   * Figures of the model as a model directory stores it (embedding at the
+   * trial's `precision`, e.g. int8 rows), temperature refitted; absent in
+   * early trials and for seed ensembles.
+   */
+  stored?: { precision: string; accuracy4: number; macroF1_4: number; ece4: number; selective4_05: number };
   seconds: number;
   at: string;
 }
@@ -165,6 +177,60 @@ function ensembleSection(dir: string): string[] {
   ];
 }
 
+/** Validation figures of a fit after the round trip through the weights file at the settings' precision. */
+function storedFigures(
+  fit: HashedFit,
+  settings: HashedTrainSettings,
+  validation: Parameters<typeof validationRaw>[1],
+): NonNullable<TrialRecord['stored']> {
+  const { bytes, index } = encodeHashedWeights(
+    fit.config.network,
+    settings.features.buckets,
+    fit.weights,
+    settings.precision,
+  );
+  const config = { ...fit.config, tensors: index };
+  const model = new HashedSeverityModel(
+    config,
+    decodeHashedWeights(bytes, config, 'trial'),
+    IDENTITY_CALIBRATION,
+    {
+      family: HASHED_FAMILY,
+      version: 'stored',
+    },
+  );
+  const { raw, truth } = validationRaw(model, validation);
+  const ev = calibratedFigures(raw, truth, fitCalibration(raw, truth, { tuneOffsets: false })).fourClass;
+  return {
+    precision: settings.precision,
+    accuracy4: ev.accuracy,
+    macroF1_4: ev.macroF1,
+    ece4: ev.ece,
+    selective4_05: ev.selective['0.5'],
+  };
+}
+
+/** Each member's validation probabilities calibrated on validation, then their mean (the members' equal-weight pool). */
+function pooledCalibrated(
+  perMember: readonly Float64Array[][],
+  truth: Parameters<typeof fitCalibration>[1],
+): Float64Array[] {
+  const calibrated = perMember.map((raw) => {
+    const cal = fitCalibration(raw, truth, { tuneOffsets: false });
+    return raw.map((p) => applyCalibration(p, cal));
+  });
+  const weights = perMember.map(() => 1 / perMember.length);
+  return truth.map((_, i) =>
+    Float64Array.from(
+      poolProbabilities(
+        calibrated.map((c) => c[i] as number[]),
+        weights,
+        'linear',
+      ),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -196,22 +262,42 @@ async function main(): Promise<void> {
     const corpus = await loadSeverityCorpus(values.data, { seed: DEFAULT_HASHED_SETTINGS.seed });
     process.stderr.write(`corpus: train ${corpus.train.length}, validation ${corpus.validation.length}\n`);
     for (const t of trials) {
+      // `members=N` (not a model setting): a seed ensemble of N fits (seeds seed, seed+1, ...),
+      // each calibrated on validation, pooled by the mean, the mean recalibrated (as the ensemble family does).
+      const { members: membersSpec, ...modelOverrides } = t.overrides;
+      const members = Number(membersSpec ?? '1');
+      if (!Number.isInteger(members) || members < 1)
+        throw new Error(`members must be >= 1, got ${membersSpec}`);
       const { settings, problems } = applyOverrides(
         DEFAULT_HASHED_SETTINGS,
-        { ...t.overrides, refitOnValidation: 'false' },
+        { ...modelOverrides, refitOnValidation: 'false' },
         HashedTrainSettingsSchema,
       );
       if (problems.length > 0) throw new Error(problems.join('; '));
       const started = Date.now();
-      const fit = fitHashed(corpus.train, settings, {
-        monitor: corpus.validation,
-        onEpoch: (e) =>
-          process.stderr.write(
-            `${t.name} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} val acc ${e.monitor?.accuracy.toFixed(4)} mF1 ${e.monitor?.macroF1.toFixed(4)}\n`,
-          ),
+      const memberRaw = Array.from({ length: members }, (_, m) => {
+        const fit = fitHashed(
+          corpus.train,
+          { ...settings, seed: settings.seed + m },
+          {
+            monitor: corpus.validation,
+            onEpoch: (e) =>
+              process.stderr.write(
+                `${t.name}${members > 1 ? ` member ${m + 1}/${members}` : ''} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} val acc ${e.monitor?.accuracy.toFixed(4)} mF1 ${e.monitor?.macroF1.toFixed(4)}\n`,
+              ),
+          },
+        );
+        const model = hashedModelOf(fit, IDENTITY_CALIBRATION, { family: HASHED_FAMILY, version: t.name });
+        return { fit, ...validationRaw(model, corpus.validation) };
       });
-      const model = hashedModelOf(fit, IDENTITY_CALIBRATION, { family: HASHED_FAMILY, version: t.name });
-      const { raw, truth } = validationRaw(model, corpus.validation);
+      const truth = (memberRaw[0] as (typeof memberRaw)[number]).truth;
+      const raw =
+        members === 1
+          ? (memberRaw[0] as (typeof memberRaw)[number]).raw
+          : pooledCalibrated(
+              memberRaw.map((r) => r.raw),
+              truth,
+            );
       const plain = fitCalibration(raw, truth, { tuneOffsets: false });
       const ev = calibratedFigures(raw, truth, plain);
       // Decision offsets are fitted on validation too; to score them honestly they are
@@ -232,6 +318,10 @@ async function main(): Promise<void> {
         for (const i of scoreOn) crossProbs[i] = applyCalibration(raw[i] as Float64Array, cal);
       }
       const tuned = evaluateSeverity(truth, crossProbs, { classes: 4 });
+      const stored =
+        members === 1
+          ? storedFigures((memberRaw[0] as (typeof memberRaw)[number]).fit, settings, corpus.validation)
+          : undefined;
       const rec: TrialRecord = {
         trial: t.name,
         overrides: t.overrides,
@@ -252,6 +342,7 @@ async function main(): Promise<void> {
         },
         score: (ev.fourClass.accuracy + ev.fourClass.macroF1) / 2,
         scoreWithOffsets: (tuned.accuracy + tuned.macroF1) / 2,
+        ...(stored ? { stored } : {}),
         seconds: (Date.now() - started) / 1000,
         at: new Date().toISOString(),
       };
