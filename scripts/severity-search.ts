@@ -119,7 +119,11 @@ function report(logPath: string, outPath: string, ensembleDir?: string, notesPat
     '3-5-grams (weight 1), source and CWE tokens, stated-severity tokens, no source-conjoined words, a',
     'linear network with the eight CVSS heads, mix weight 0.5, 8 epochs, Adam 0.003, no dropout, no',
     'class weights, source dropout 0.2, seed 42. The winner became the new defaults; later trials',
-    '(manual-11270629-1 on) list their settings relative to those (commit 21df89e).',
+    '(manual-11270629-1 on) list their settings relative to those (commit 21df89e). `members=N` is not a',
+    "model setting: a seed ensemble of N fits (consecutive seeds from the trial's seed), each calibrated on validation, their",
+    'probabilities averaged and the average recalibrated, as the `ensemble` family pools its members.',
+    '"Stored": the same fit after the round trip through the weights file at its `precision` (int8 rows',
+    'for the embedding table), temperature refitted; measured from trial manual-12070231-2 on.',
     '',
     '## Space (random search)',
     '',
@@ -127,11 +131,11 @@ function report(logPath: string, outPath: string, ensembleDir?: string, notesPat
     '',
     `## Trials (${trials.length}, best first)`,
     '',
-    '| # | score | accuracy | macro-F1 | ECE (cal.) | ECE (raw) | acc@50% | T | with offsets: score / acc / macro-F1 / ECE | s | settings |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| # | score | accuracy | macro-F1 | ECE (cal.) | ECE (raw) | acc@50% | T | with offsets: score / acc / macro-F1 / ECE | stored: acc / macro-F1 | s | settings |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...sorted.map(
       (t, i) =>
-        `| ${i + 1} | ${f(t.score)} | ${f(t.validation.accuracy4)} | ${f(t.validation.macroF1_4)} | ${f(t.validation.ece4)} | ${f(t.validation.ece4Uncalibrated)} | ${f(t.validation.selective4_05)} | ${t.validation.temperature.toFixed(3)} | ${t.withOffsets ? `${f(t.scoreWithOffsets ?? 0)} / ${f(t.withOffsets.accuracy4)} / ${f(t.withOffsets.macroF1_4)} / ${f(t.withOffsets.ece4)}` : 'not measured'} | ${Math.round(t.seconds)} | ${
+        `| ${i + 1} | ${f(t.score)} | ${f(t.validation.accuracy4)} | ${f(t.validation.macroF1_4)} | ${f(t.validation.ece4)} | ${f(t.validation.ece4Uncalibrated)} | ${f(t.validation.selective4_05)} | ${t.validation.temperature.toFixed(3)} | ${t.withOffsets ? `${f(t.scoreWithOffsets ?? 0)} / ${f(t.withOffsets.accuracy4)} / ${f(t.withOffsets.macroF1_4)} / ${f(t.withOffsets.ece4)}` : 'not measured'} | ${t.stored ? `${f(t.stored.accuracy4)} / ${f(t.stored.macroF1_4)}` : 'not measured'} | ${Math.round(t.seconds)} | ${
           Object.entries(t.overrides)
             .map(([k, v]) => `${k}=${v}`)
             .join(' ') || '(defaults)'
@@ -140,7 +144,10 @@ function report(logPath: string, outPath: string, ensembleDir?: string, notesPat
     '',
     ...(ensembleDir ? ensembleSection(ensembleDir) : []),
     ...(notesPath ? ['## Other ideas', '', readFileSync(notesPath, 'utf8').trim(), ''] : []),
-    '## Winner',
+    '## Best trial',
+    '',
+    'The highest validation score in the log. What was adopted is in `src/model/train/hashed-defaults.ts`;',
+    'why a best trial was or was not adopted (seed noise, cost) is under "Other ideas".',
     '',
     best
       ? `\`${
