@@ -19,14 +19,20 @@ import {
   calibratedFigures,
   createRng,
   DEFAULT_HASHED_SETTINGS,
+  decodeHashedWeights,
+  encodeHashedWeights,
   evaluateSeverity,
   fitCalibration,
   fitHashed,
   HASHED_FAMILY,
+  type HashedFit,
+  HashedSeverityModel,
+  type HashedTrainSettings,
   HashedTrainSettingsSchema,
   hashedModelOf,
   IDENTITY_CALIBRATION,
   loadSeverityCorpus,
+  poolProbabilities,
   validationRaw,
 } from '../src/model/index.js';
 
@@ -68,6 +74,12 @@ interface TrialRecord {
   };
   score: number;
   scoreWithOffsets?: number;
+  /**
+   * Figures of the model as a model directory stores it (embedding at the
+   * trial's `precision`, e.g. int8 rows), temperature refitted; absent in
+   * early trials and for seed ensembles.
+   */
+  stored?: { precision: string; accuracy4: number; macroF1_4: number; ece4: number; selective4_05: number };
   seconds: number;
   at: string;
 }
@@ -107,7 +119,12 @@ function report(logPath: string, outPath: string, ensembleDir?: string, notesPat
     '3-5-grams (weight 1), source and CWE tokens, stated-severity tokens, no source-conjoined words, a',
     'linear network with the eight CVSS heads, mix weight 0.5, 8 epochs, Adam 0.003, no dropout, no',
     'class weights, source dropout 0.2, seed 42. The winner became the new defaults; later trials',
-    '(manual-11270629-1 on) list their settings relative to those (commit 21df89e).',
+    '(manual-11270629-1 on) list their settings relative to those (commit 21df89e). `members=N` is not a',
+    "model setting: a seed ensemble of N fits (consecutive seeds from the trial's seed), each calibrated",
+    'on validation, their probabilities averaged and the average recalibrated, as the `ensemble` family',
+    'pools its members.',
+    '"Stored": the same fit after the round trip through the weights file at its `precision` (int8 rows',
+    'for the embedding table), temperature refitted; measured from trial manual-12070231-2 on.',
     '',
     '## Space (random search)',
     '',
@@ -115,11 +132,11 @@ function report(logPath: string, outPath: string, ensembleDir?: string, notesPat
     '',
     `## Trials (${trials.length}, best first)`,
     '',
-    '| # | score | accuracy | macro-F1 | ECE (cal.) | ECE (raw) | acc@50% | T | with offsets: score / acc / macro-F1 / ECE | s | settings |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| # | score | accuracy | macro-F1 | ECE (cal.) | ECE (raw) | acc@50% | T | with offsets: score / acc / macro-F1 / ECE | stored: acc / macro-F1 | s | settings |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...sorted.map(
       (t, i) =>
-        `| ${i + 1} | ${f(t.score)} | ${f(t.validation.accuracy4)} | ${f(t.validation.macroF1_4)} | ${f(t.validation.ece4)} | ${f(t.validation.ece4Uncalibrated)} | ${f(t.validation.selective4_05)} | ${t.validation.temperature.toFixed(3)} | ${t.withOffsets ? `${f(t.scoreWithOffsets ?? 0)} / ${f(t.withOffsets.accuracy4)} / ${f(t.withOffsets.macroF1_4)} / ${f(t.withOffsets.ece4)}` : 'not measured'} | ${Math.round(t.seconds)} | ${
+        `| ${i + 1} | ${f(t.score)} | ${f(t.validation.accuracy4)} | ${f(t.validation.macroF1_4)} | ${f(t.validation.ece4)} | ${f(t.validation.ece4Uncalibrated)} | ${f(t.validation.selective4_05)} | ${t.validation.temperature.toFixed(3)} | ${t.withOffsets ? `${f(t.scoreWithOffsets ?? 0)} / ${f(t.withOffsets.accuracy4)} / ${f(t.withOffsets.macroF1_4)} / ${f(t.withOffsets.ece4)}` : 'not measured'} | ${t.stored ? `${f(t.stored.accuracy4)} / ${f(t.stored.macroF1_4)}` : 'not measured'} | ${Math.round(t.seconds)} | ${
           Object.entries(t.overrides)
             .map(([k, v]) => `${k}=${v}`)
             .join(' ') || '(defaults)'
@@ -128,7 +145,10 @@ function report(logPath: string, outPath: string, ensembleDir?: string, notesPat
     '',
     ...(ensembleDir ? ensembleSection(ensembleDir) : []),
     ...(notesPath ? ['## Other ideas', '', readFileSync(notesPath, 'utf8').trim(), ''] : []),
-    '## Winner',
+    '## Best trial',
+    '',
+    'The highest validation score in the log. What was adopted is in `src/model/train/hashed-defaults.ts`;',
+    'why a best trial was or was not adopted (seed noise, cost) is under "Other ideas".',
     '',
     best
       ? `\`${
@@ -165,6 +185,60 @@ function ensembleSection(dir: string): string[] {
   ];
 }
 
+/** Validation figures of a fit after the round trip through the weights file at the settings' precision. */
+function storedFigures(
+  fit: HashedFit,
+  settings: HashedTrainSettings,
+  validation: Parameters<typeof validationRaw>[1],
+): NonNullable<TrialRecord['stored']> {
+  const { bytes, index } = encodeHashedWeights(
+    fit.config.network,
+    settings.features.buckets,
+    fit.weights,
+    settings.precision,
+  );
+  const config = { ...fit.config, tensors: index };
+  const model = new HashedSeverityModel(
+    config,
+    decodeHashedWeights(bytes, config, 'trial'),
+    IDENTITY_CALIBRATION,
+    {
+      family: HASHED_FAMILY,
+      version: 'stored',
+    },
+  );
+  const { raw, truth } = validationRaw(model, validation);
+  const ev = calibratedFigures(raw, truth, fitCalibration(raw, truth, { tuneOffsets: false })).fourClass;
+  return {
+    precision: settings.precision,
+    accuracy4: ev.accuracy,
+    macroF1_4: ev.macroF1,
+    ece4: ev.ece,
+    selective4_05: ev.selective['0.5'],
+  };
+}
+
+/** Each member's validation probabilities calibrated on validation, then their mean (the members' equal-weight pool). */
+function pooledCalibrated(
+  perMember: readonly Float64Array[][],
+  truth: Parameters<typeof fitCalibration>[1],
+): Float64Array[] {
+  const calibrated = perMember.map((raw) => {
+    const cal = fitCalibration(raw, truth, { tuneOffsets: false });
+    return raw.map((p) => applyCalibration(p, cal));
+  });
+  const weights = perMember.map(() => 1 / perMember.length);
+  return truth.map((_, i) =>
+    Float64Array.from(
+      poolProbabilities(
+        calibrated.map((c) => c[i] as number[]),
+        weights,
+        'linear',
+      ),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -196,22 +270,42 @@ async function main(): Promise<void> {
     const corpus = await loadSeverityCorpus(values.data, { seed: DEFAULT_HASHED_SETTINGS.seed });
     process.stderr.write(`corpus: train ${corpus.train.length}, validation ${corpus.validation.length}\n`);
     for (const t of trials) {
+      // `members=N` (not a model setting): a seed ensemble of N fits (seeds seed, seed+1, ...),
+      // each calibrated on validation, pooled by the mean, the mean recalibrated (as the ensemble family does).
+      const { members: membersSpec, ...modelOverrides } = t.overrides;
+      const members = Number(membersSpec ?? '1');
+      if (!Number.isInteger(members) || members < 1)
+        throw new Error(`members must be >= 1, got ${membersSpec}`);
       const { settings, problems } = applyOverrides(
         DEFAULT_HASHED_SETTINGS,
-        { ...t.overrides, refitOnValidation: 'false' },
+        { ...modelOverrides, refitOnValidation: 'false' },
         HashedTrainSettingsSchema,
       );
       if (problems.length > 0) throw new Error(problems.join('; '));
       const started = Date.now();
-      const fit = fitHashed(corpus.train, settings, {
-        monitor: corpus.validation,
-        onEpoch: (e) =>
-          process.stderr.write(
-            `${t.name} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} val acc ${e.monitor?.accuracy.toFixed(4)} mF1 ${e.monitor?.macroF1.toFixed(4)}\n`,
-          ),
+      const memberRaw = Array.from({ length: members }, (_, m) => {
+        const fit = fitHashed(
+          corpus.train,
+          { ...settings, seed: settings.seed + m },
+          {
+            monitor: corpus.validation,
+            onEpoch: (e) =>
+              process.stderr.write(
+                `${t.name}${members > 1 ? ` member ${m + 1}/${members}` : ''} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)} val acc ${e.monitor?.accuracy.toFixed(4)} mF1 ${e.monitor?.macroF1.toFixed(4)}\n`,
+              ),
+          },
+        );
+        const model = hashedModelOf(fit, IDENTITY_CALIBRATION, { family: HASHED_FAMILY, version: t.name });
+        return { fit, ...validationRaw(model, corpus.validation) };
       });
-      const model = hashedModelOf(fit, IDENTITY_CALIBRATION, { family: HASHED_FAMILY, version: t.name });
-      const { raw, truth } = validationRaw(model, corpus.validation);
+      const truth = (memberRaw[0] as (typeof memberRaw)[number]).truth;
+      const raw =
+        members === 1
+          ? (memberRaw[0] as (typeof memberRaw)[number]).raw
+          : pooledCalibrated(
+              memberRaw.map((r) => r.raw),
+              truth,
+            );
       const plain = fitCalibration(raw, truth, { tuneOffsets: false });
       const ev = calibratedFigures(raw, truth, plain);
       // Decision offsets are fitted on validation too; to score them honestly they are
@@ -232,6 +326,10 @@ async function main(): Promise<void> {
         for (const i of scoreOn) crossProbs[i] = applyCalibration(raw[i] as Float64Array, cal);
       }
       const tuned = evaluateSeverity(truth, crossProbs, { classes: 4 });
+      const stored =
+        members === 1
+          ? storedFigures((memberRaw[0] as (typeof memberRaw)[number]).fit, settings, corpus.validation)
+          : undefined;
       const rec: TrialRecord = {
         trial: t.name,
         overrides: t.overrides,
@@ -252,6 +350,7 @@ async function main(): Promise<void> {
         },
         score: (ev.fourClass.accuracy + ev.fourClass.macroF1) / 2,
         scoreWithOffsets: (tuned.accuracy + tuned.macroF1) / 2,
+        ...(stored ? { stored } : {}),
         seconds: (Date.now() - started) / 1000,
         at: new Date().toISOString(),
       };

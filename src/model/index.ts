@@ -57,7 +57,12 @@ export {
 } from './format/manifest.js';
 export { type ManifestV1, ManifestV1Schema } from './format/manifest-v1.js';
 export { readModelFile, writeModelDir } from './format/model-dir.js';
-export { HASHED_FAMILY, hashedFamily } from './hashed/hashed-family.js';
+export {
+  decodeHashedWeights,
+  encodeHashedWeights,
+  HASHED_FAMILY,
+  hashedFamily,
+} from './hashed/hashed-family.js';
 export { combineHeads, HashedSeverityModel, toPrediction } from './hashed/hashed-model.js';
 export {
   type LeaveOneOut,

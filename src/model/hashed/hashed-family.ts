@@ -43,6 +43,31 @@ function shapeMismatch(where: string, what: string): never {
   throw new AppError('CS_ERR_ARTEFACT_INVALID', `${where}: ${what}`, { details: { what } });
 }
 
+/**
+ * Decodes the weights file of a hashed model (the inverse of
+ * {@link encodeHashedWeights}, up to the stored precision), checking every
+ * tensor's shape against the config. `where` names the source in errors.
+ */
+export function decodeHashedWeights(bytes: Buffer, config: HashedConfigV1, where: string): NetworkWeights {
+  const net = config.network;
+  const buckets = config.features.buckets;
+  const o = outputWidth(net);
+  const tensor = (name: string, shape: number[]): Float32Array => {
+    const entry = config.tensors.find((t) => t.name === name);
+    if (!entry) return shapeMismatch(where, `weights index lacks tensor ${name}`);
+    if (entry.shape.join('x') !== shape.join('x')) {
+      shapeMismatch(where, `tensor ${name} has shape ${entry.shape.join('x')}, expected ${shape.join('x')}`);
+    }
+    return decodeTensor(bytes, entry, where);
+  };
+  return {
+    embedding: tensor('embedding', [buckets, net.dim]),
+    embeddingBias: tensor('embeddingBias', [net.dim]),
+    dense: net.hidden ? tensor('dense', [net.dim, o]) : new Float32Array(0),
+    denseBias: net.hidden ? tensor('denseBias', [o]) : new Float32Array(0),
+  };
+}
+
 /** Reads a hashed model's config and weights from its directory. */
 export async function loadHashedModel(dir: string, manifest: ModelManifest): Promise<HashedSeverityModel> {
   const config = validate(
@@ -55,25 +80,10 @@ export async function loadHashedModel(dir: string, manifest: ModelManifest): Pro
   const buckets = config.features.buckets;
   if ((buckets & (buckets - 1)) !== 0) shapeMismatch(dir, 'features.buckets is not a power of two');
   if (net.heads[0] !== 5) shapeMismatch(dir, 'the first head must have the 5 severity classes');
-  const o = outputWidth(net);
-  if (!net.hidden && net.dim !== o)
+  if (!net.hidden && net.dim !== outputWidth(net))
     shapeMismatch(dir, 'a linear network needs dim equal to the output width');
   const bytes = await readModelFile(dir, manifest, 'weights');
-  const tensor = (name: string, shape: number[]): Float32Array => {
-    const entry = config.tensors.find((t) => t.name === name);
-    if (!entry) return shapeMismatch(dir, `weights index lacks tensor ${name}`);
-    if (entry.shape.join('x') !== shape.join('x')) {
-      shapeMismatch(dir, `tensor ${name} has shape ${entry.shape.join('x')}, expected ${shape.join('x')}`);
-    }
-    return decodeTensor(bytes, entry, dir);
-  };
-  const weights: NetworkWeights = {
-    embedding: tensor('embedding', [buckets, net.dim]),
-    embeddingBias: tensor('embeddingBias', [net.dim]),
-    dense: net.hidden ? tensor('dense', [net.dim, o]) : new Float32Array(0),
-    denseBias: net.hidden ? tensor('denseBias', [o]) : new Float32Array(0),
-  };
-  return new HashedSeverityModel(config, weights, calibrationOf(manifest), {
+  return new HashedSeverityModel(config, decodeHashedWeights(bytes, config, dir), calibrationOf(manifest), {
     family: manifest.family,
     version: manifest.version,
   });

@@ -37,6 +37,7 @@ export const DEFAULT_HASHED_SETTINGS: Readonly<HashedTrainSettings> = Object.fre
   embeddingOptimizer: 'adam',
   classWeightPower: 0.25,
   sourceDropout: 0.2,
+  recencyHalfLifeMonths: 0,
   precision: 'int8-rows',
   tuneOffsets: false,
   refitOnValidation: true,

@@ -27,6 +27,12 @@ export const HashedTrainSettingsSchema = Type.Object(
     classWeightPower: Type.Number({ minimum: 0, maximum: 1 }),
     /** Probability that a training example is shown without its source and CWEs (callers often omit them). */
     sourceDropout: Type.Number({ minimum: 0, maximum: 1 }),
+    /**
+     * Half-life in months of the recency weight of a training example (age
+     * from the newest publication month of the data being fitted, see
+     * `recencyWeights`); multiplies the class weight. 0 turns it off.
+     */
+    recencyHalfLifeMonths: Type.Number({ minimum: 0, maximum: 1200 }),
     /** Stored precision of the embedding table. */
     precision: Type.Union([Type.Literal('float32'), Type.Literal('float16'), Type.Literal('int8-rows')]),
     /**

@@ -9,6 +9,7 @@ import { type NetworkExample, trainNetwork } from '../hashed/train-network.js';
 import { createRng } from '../rng.js';
 import type { SeverityInput } from '../severity.js';
 import type { HashedTrainSettings } from './hashed-settings.js';
+import { recencyWeights } from './recency-weights.js';
 
 /** A fitted hashed network with everything needed to predict or save it. */
 export interface HashedFit {
@@ -75,6 +76,7 @@ export function fitHashed(
   const rng = createRng(s.seed ^ 0x5eed);
   const labels = docs.map((d) => SEVERITY_CLASSES.indexOf(d.label ?? 'medium'));
   const cw = classWeights(labels, s.classWeightPower);
+  const recency = recencyWeights(docs, s.recencyHalfLifeMonths);
   const examples: NetworkExample[] = docs.map((d, i) => {
     const hide = rng.next() < s.sourceDropout;
     const x: SparseVector = hashedFeatures(hide ? { text: d.text } : inputOf(d), s.features);
@@ -85,7 +87,7 @@ export function fitHashed(
         targets[m + 1] = v;
       });
     }
-    return { x, targets, weight: cw[labels[i] as number] as number };
+    return { x, targets, weight: (cw[labels[i] as number] as number) * (recency[i] as number) };
   });
   const monitorX = hooks.monitor?.map((d) => hashedFeatures(inputOf(d), s.features));
   const monitorY = hooks.monitor?.map((d) => SEVERITY_CLASSES.indexOf(d.label ?? 'medium'));

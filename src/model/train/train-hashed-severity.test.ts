@@ -55,3 +55,13 @@ test('k-fold cross-validation reports every fold', () => {
   );
   assert.ok(Number.isFinite(r.manifest.metrics['cv3.accuracy4.mean']));
 });
+
+test('recency weighting changes the fit and is recorded in the manifest', () => {
+  const corpus = corpusOf(syntheticDocs(120, 4));
+  const opts = { clock: fixedClock(0) };
+  const plain = trainHashedSeverity(corpus, { ...TINY, epochs: 2 }, opts);
+  const recent = trainHashedSeverity(corpus, { ...TINY, epochs: 2, recencyHalfLifeMonths: 1 }, opts);
+  assert.equal(plain.manifest.hyperparameters.recencyHalfLifeMonths, 0);
+  assert.equal(recent.manifest.hyperparameters.recencyHalfLifeMonths, 1);
+  assert.ok(!plain.files['weights.bin']?.equals(recent.files['weights.bin'] as Buffer));
+});
