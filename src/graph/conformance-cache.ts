@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import type { AdjacencyCacheOptions } from './adjacency-cache.js';
+import { referenceNeighbours } from './conformance-reach.js';
+import { sampleBatch } from './conformance-sample.js';
+import type { GraphStore, NeighbourOptions } from './contract.js';
+
+/** Opens another store on the same database, with its own connection. */
+export type OpenAnother = (options: { adjacency?: AdjacencyCacheOptions | false }) => Promise<GraphStore>;
+
+/** Registers one conformance case that also gets {@link OpenAnother}. */
+export type StoresRegistrar = (
+  title: string,
+  fn: (graph: GraphStore, openAnother: OpenAnother) => Promise<void>,
+) => void;
+
+/**
+ * Conformance cases for the in-process adjacency cache behind `neighbours`: its
+ * answers equal the database traversal's and the reference's, and a write is
+ * seen by the next query whichever store instance (connection) made it.
+ */
+export function cacheCases(withStores: StoresRegistrar): void {
+  withStores(
+    'neighbours from the cache equal the database traversal and the reference',
+    async (graph, open) => {
+      await graph.apply(sampleBatch());
+      await graph.apply({
+        nodes: [],
+        edges: [
+          { src: 'actor:A2', type: 'USES', dst: 'technique:T1059', source: 'second', confidence: 0.95 },
+          { src: 'actor:A3', type: 'USES', dst: 'technique:T1566', source: 'second', confidence: 0.9 },
+        ],
+      });
+      const database = await open({ adjacency: false });
+      // Over its edge budget, a cache answers from the database.
+      const overBudget = await open({ adjacency: { maxEdges: 3 } });
+      try {
+        const options: NeighbourOptions[] = [
+          {},
+          { depth: 2 },
+          { depth: 4, limit: 2 },
+          { depth: 2, direction: 'in' },
+          { depth: 3, direction: 'out', edgeTypes: ['USES', 'SUBTECHNIQUE_OF'] },
+          { depth: 2, nodeTypes: ['Actor'], throughTypes: ['Technique'] },
+          { depth: 3, nodeTypes: ['Tactic', 'Campaign'] },
+          { depth: 2, maxVisited: 2 },
+        ];
+        for (const start of ['actor:G0007', 'technique:T1566', 'tactic:TA0002', 'mitigation:MIT1']) {
+          for (const o of options) {
+            const what = `${start} ${JSON.stringify(o)}`;
+            const cached = await graph.neighbours(start, o);
+            assert.deepEqual(cached, await database.neighbours(start, o), what);
+            assert.deepEqual(cached, await overBudget.neighbours(start, o), what);
+            assert.deepEqual(cached, await referenceNeighbours(graph, start, o), what);
+          }
+        }
+        await assert.rejects(graph.neighbours('actor:nope', { depth: 2 }), { code: 'CS_ERR_NOT_FOUND' });
+        await assert.rejects(graph.neighbours('actor:G0007', { limit: 0 }), { code: 'CS_ERR_VALIDATION' });
+      } finally {
+        await database.close();
+        await overBudget.close();
+      }
+    },
+  );
+
+  withStores(
+    'a write by another store instance is seen by the next neighbours query',
+    async (graph, open) => {
+      await graph.apply(sampleBatch());
+      const other = await open({});
+      try {
+        const ids = async (store: GraphStore) =>
+          (await store.neighbours('actor:A3', { depth: 2 })).neighbours.map((n) => n.node.id).sort();
+        const before = await ids(graph);
+        assert.ok(!before.includes('malware:M9'));
+        assert.deepEqual(await ids(other), before, 'the other instance has filled its own cache');
+        // A new node and edge, written through the other connection.
+        await other.apply({
+          nodes: [{ id: 'malware:M9', type: 'Malware', name: 'Nine', source: 'other' }],
+          edges: [{ src: 'actor:A3', type: 'USES', dst: 'malware:M9', source: 'other', confidence: 0.7 }],
+        });
+        assert.deepEqual(await ids(graph), [...before, 'malware:M9'].sort());
+        // A changed node row (cached by the query above) is read again.
+        await other.apply({
+          nodes: [
+            { id: 'malware:M9', type: 'Malware', name: 'Nine', props: { note: 'changed' }, source: 'other' },
+          ],
+          edges: [],
+        });
+        const m9 = (await graph.neighbours('actor:A3')).neighbours.find((n) => n.node.id === 'malware:M9');
+        assert.equal(m9?.node.props.note, 'changed');
+        // A deletion through the other connection, then a write through this one, seen by the other.
+        assert.equal(await other.deleteNodes(['malware:M9']), 1);
+        assert.deepEqual(await ids(graph), before);
+        await graph.apply({
+          nodes: [],
+          edges: [{ src: 'actor:A3', type: 'USES', dst: 'technique:T1059', source: 'mine', confidence: 0.6 }],
+        });
+        const again = await graph.neighbours('actor:A3');
+        assert.deepEqual(await other.neighbours('actor:A3'), again);
+        assert.ok(again.neighbours.some((n) => n.node.id === 'technique:T1059' && n.via.source === 'mine'));
+        await assert.rejects(graph.neighbours('malware:M9'), { code: 'CS_ERR_NOT_FOUND' });
+      } finally {
+        await other.close();
+      }
+    },
+  );
+}
