@@ -35,9 +35,10 @@ export interface AdjacencySource {
    */
   generation(): Promise<string>;
   /**
-   * Adds every node and edge to `builder` from one consistent read, and returns the
-   * generation token of that read (or one read before it); false, adding nothing, when
-   * the graph has more than `maxEdges` edges.
+   * Adds every node and edge to `builder` from one consistent read, then node rows (JSON of
+   * the `GraphNode`, as `getNodes` would return it) until `builder.row` refuses one, and returns
+   * the generation token of that read (or one read before it); false, adding nothing, when the
+   * graph has more than `maxEdges` edges.
    */
   load(builder: AdjacencyBuilder, maxEdges: number): Promise<string | false>;
   /** The node rows, from the database. */
@@ -94,7 +95,7 @@ export class AdjacencyCache {
   #loaded: Loaded | undefined;
   #pending: Promise<Loaded> | undefined;
   #seq = 0;
-  /** Node rows of the current generation as JSON, least recently used first. */
+  /** Node rows of the current generation as JSON, least recently used first (those read with the structure, by id). */
   #rows = new Map<string, string>();
   #rowsGeneration: string | undefined;
   #rowChars = 0;
@@ -173,7 +174,7 @@ export class AdjacencyCache {
     const seq = ++this.#seq;
     const t0 = performance.now();
     this.#loaded = undefined;
-    const builder = new AdjacencyBuilder();
+    const builder = new AdjacencyBuilder(this.#maxNodeChars);
     const generation = await this.#source.load(builder, this.#maxEdges);
     let loaded: Loaded;
     if (generation === false) {
@@ -182,6 +183,9 @@ export class AdjacencyCache {
     } else {
       const snapshot = builder.build();
       loaded = { generation, seq, snapshot, scratch: new TraversalScratch(snapshot.nodeCount) };
+      this.#rows = new Map(builder.rows);
+      this.#rowChars = builder.rowChars;
+      this.#rowsGeneration = generation;
     }
     this.#stats.loads++;
     this.#stats.lastLoadMs = performance.now() - t0;

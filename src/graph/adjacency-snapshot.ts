@@ -39,6 +39,7 @@ export class AdjacencySnapshot {
 
   constructor(parts: {
     ids: string[];
+    index: Map<string, number>;
     nodeType: Uint8Array;
     nodeTypes: NodeType[];
     edgeTypes: EdgeType[];
@@ -50,7 +51,7 @@ export class AdjacencySnapshot {
     edgeConfidence: Float64Array;
   }) {
     this.ids = parts.ids;
-    this.#index = new Map(parts.ids.map((id, i) => [id, i]));
+    this.#index = parts.index;
     this.nodeType = parts.nodeType;
     this.nodeTypes = parts.nodeTypes;
     this.edgeTypes = parts.edgeTypes;
@@ -163,10 +164,11 @@ export function directionMask(direction: Direction): Uint8Array {
 }
 
 /**
- * Collects nodes and edges in any order (as a store reads them) and builds an
+ * Collects nodes and edges (as a store reads them) and builds an
  * {@link AdjacencySnapshot}. Edges whose ends are not among the nodes are left
  * out (the stores' foreign keys make that impossible; the check keeps a torn
- * read from producing a broken snapshot).
+ * read from producing a broken snapshot). Edges read in key order (the stores
+ * read them so) skip the sort.
  */
 export class AdjacencyBuilder {
   readonly #ids: string[] = [];
@@ -177,6 +179,16 @@ export class AdjacencyBuilder {
   readonly #edgeType: EdgeType[] = [];
   readonly #source: string[] = [];
   readonly #confidence: number[] = [];
+  /** Node rows read with the structure, as the JSON text of a `GraphNode`. */
+  readonly rows: [id: string, json: string][] = [];
+  /** Characters of {@link AdjacencyBuilder.rows}. */
+  rowChars = 0;
+  readonly #maxRowChars: number;
+
+  /** @param maxRowChars Node rows are taken while their JSON totals at most this many characters. */
+  constructor(maxRowChars = 0) {
+    this.#maxRowChars = maxRowChars;
+  }
 
   /** Adds a node. */
   node(id: string, type: NodeType): void {
@@ -184,6 +196,17 @@ export class AdjacencyBuilder {
     this.#index.set(id, this.#ids.length);
     this.#ids.push(id);
     this.#types.push(type);
+  }
+
+  /**
+   * Adds a node row (the JSON text of a `GraphNode`); false, adding nothing, once the rows
+   * would pass the character budget (the store then stops reading them).
+   */
+  row(id: string, json: string): boolean {
+    if (this.rowChars + json.length > this.#maxRowChars) return false;
+    this.rows.push([id, json]);
+    this.rowChars += json.length;
+    return true;
   }
 
   /** Adds an edge; call after its end nodes were added. */
@@ -201,19 +224,18 @@ export class AdjacencyBuilder {
   /** The snapshot of everything added. */
   build(): AdjacencySnapshot {
     const n = this.#ids.length;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-      (this.#ids[a] as string) < (this.#ids[b] as string) ? -1 : 1,
-    );
-    const rank = new Int32Array(n);
-    order.forEach((old, r) => {
-      rank[old] = r;
+    // The default sort compares UTF-16 code units, as `<` does.
+    const ids = [...this.#ids].sort();
+    const index = new Map<string, number>();
+    ids.forEach((id, r) => {
+      index.set(id, r);
     });
+    const rank = Int32Array.from(this.#ids, (id) => index.get(id) as number);
     const nodeTypes = [...new Set(this.#types)].sort();
     const nodeTypeCode = new Map(nodeTypes.map((t, i) => [t, i]));
     const nodeType = new Uint8Array(n);
-    this.#types.forEach((t, old) => {
-      nodeType[rank[old] as number] = nodeTypeCode.get(t) as number;
-    });
+    for (let old = 0; old < n; old++)
+      nodeType[rank[old] as number] = nodeTypeCode.get(this.#types[old] as NodeType) as number;
     const edgeTypes = [...new Set(this.#edgeType)].sort();
     const edgeTypeCode = new Map(edgeTypes.map((t, i) => [t, i]));
     const sources = [...new Set(this.#source)].sort();
@@ -223,32 +245,36 @@ export class AdjacencyBuilder {
     const dst = Int32Array.from(this.#dst, (d) => rank[d] as number);
     const type = Uint8Array.from(this.#edgeType, (t) => edgeTypeCode.get(t) as number);
     const source = Int32Array.from(this.#source, (s) => sourceCode.get(s) as number);
+    const confidence = Float64Array.from(this.#confidence);
     // Key order: each part's table is sorted, so comparing codes compares the strings; and the
     // tuple order is the order of the keys joined by U+0000, which no id contains.
-    const edgeOrder = Int32Array.from({ length: m }, (_, i) => i).sort(
-      (a, b) =>
-        (src[a] as number) - (src[b] as number) ||
-        (type[a] as number) - (type[b] as number) ||
-        (dst[a] as number) - (dst[b] as number) ||
-        (source[a] as number) - (source[b] as number),
-    );
+    const compare = (a: number, b: number) =>
+      (src[a] as number) - (src[b] as number) ||
+      (type[a] as number) - (type[b] as number) ||
+      (dst[a] as number) - (dst[b] as number) ||
+      (source[a] as number) - (source[b] as number);
+    let sorted = true;
+    for (let e = 1; e < m && sorted; e++) sorted = compare(e - 1, e) < 0;
+    const order = sorted ? undefined : Array.from({ length: m }, (_, i) => i).sort(compare);
     const pick = <A extends Int32Array | Uint8Array | Float64Array>(from: A, to: A): A => {
-      edgeOrder.forEach((old, i) => {
+      if (!order) return from;
+      order.forEach((old, i) => {
         to[i] = from[old] as number;
       });
       return to;
     };
     return new AdjacencySnapshot({
-      ids: order.map((old) => this.#ids[old] as string),
+      ids,
+      index,
       nodeType,
       nodeTypes,
       edgeTypes,
       sources,
-      edgeSrc: pick(src, new Int32Array(m)),
-      edgeDst: pick(dst, new Int32Array(m)),
-      edgeType: pick(type, new Uint8Array(m)),
-      edgeSource: pick(source, new Int32Array(m)),
-      edgeConfidence: pick(Float64Array.from(this.#confidence), new Float64Array(m)),
+      edgeSrc: pick(src, new Int32Array(order ? m : 0)),
+      edgeDst: pick(dst, new Int32Array(order ? m : 0)),
+      edgeType: pick(type, new Uint8Array(order ? m : 0)),
+      edgeSource: pick(source, new Int32Array(order ? m : 0)),
+      edgeConfidence: pick(confidence, new Float64Array(order ? m : 0)),
     });
   }
 }

@@ -193,6 +193,19 @@ export class PostgresGraph implements GraphStore {
         after = page.rows.at(-1);
         if (page.rows.length < ADJACENCY_PAGE) break;
       }
+      // The JSON of each GraphNode as `toNode` builds it, made by PostgreSQL, in pages until the budget is full.
+      let afterId: string | undefined;
+      for (let full = false; !full; ) {
+        const page = await client.query<[string, string]>({
+          text: `SELECT id, json_build_object('id', id, 'type', type, 'name', name, 'props', props,
+                   'sources', sources, 'createdAt', created_at, 'updatedAt', updated_at)::text
+                 FROM graph_nodes ${afterId === undefined ? '' : 'WHERE id > $1'} ORDER BY id LIMIT ${ADJACENCY_PAGE}`,
+          values: afterId === undefined ? [] : [afterId],
+          rowMode: 'array',
+        });
+        full = page.rows.length < ADJACENCY_PAGE || !page.rows.every(([id, json]) => builder.row(id, json));
+        afterId = page.rows.at(-1)?.[0];
+      }
       await client.query('COMMIT');
       return generation.n;
     } catch (err) {

@@ -58,6 +58,9 @@ import {
 } from './sqlite-rows.js';
 import { findShortestPath, rankSharedNeighbours, traverseNeighbours } from './traversal.js';
 
+/** Edges per page when the adjacency cache reads the graph. */
+const ADJACENCY_PAGE = 50_000;
+
 /** Options for {@link openSqliteGraph}. */
 export interface SqliteGraphOptions {
   /** File path (parent directories are created) or `:memory:`. Ignored when `db` is given. */
@@ -147,13 +150,28 @@ export class SqliteGraph implements GraphStore {
     return this.db.transaction(() => {
       const edges = this.#stmt('SELECT COUNT(*) FROM graph_edges').pluck().get() as number;
       if (edges > maxEdges) return false;
-      const nodes = this.#stmt('SELECT id, type FROM graph_nodes').raw(true);
-      for (const [id, type] of nodes.iterate() as Iterable<[string, NodeType]>) builder.node(id, type);
-      const links = this.#stmt('SELECT src, type, dst, source, confidence FROM graph_edges').raw(true);
-      for (const [src, type, dst, source, confidence] of links.iterate() as Iterable<
-        [string, EdgeRef['type'], string, string, number]
-      >)
-        builder.edge(src, type, dst, source, confidence);
+      const nodes = this.#stmt('SELECT id, type FROM graph_nodes').raw(true).all() as [string, NodeType][];
+      for (const [id, type] of nodes) builder.node(id, type);
+      // In key order (the table is clustered on it), so the builder need not sort; in pages, as
+      // `all()` costs less per row than `iterate()` and a page bounds what is held at once.
+      type Row = [string, EdgeRef['type'], string, string, number];
+      const cols = 'SELECT src, type, dst, source, confidence FROM graph_edges';
+      const order = `ORDER BY src, type, dst, source LIMIT ${ADJACENCY_PAGE}`;
+      const first = this.#stmt(`${cols} ${order}`).raw(true);
+      const next = this.#stmt(`${cols} WHERE (src, type, dst, source) > (?, ?, ?, ?) ${order}`).raw(true);
+      for (let page = first.all() as Row[]; page.length > 0; ) {
+        for (const [src, type, dst, source, confidence] of page)
+          builder.edge(src, type, dst, source, confidence);
+        const last = page.at(-1) as Row;
+        page = page.length < ADJACENCY_PAGE ? [] : (next.all(last[0], last[1], last[2], last[3]) as Row[]);
+      }
+      // The JSON of each GraphNode as `toNode` builds it, made by SQLite, until the budget is full.
+      const rows = this.#stmt(
+        `SELECT id, json_object('id', id, 'type', type, 'name', name, 'props', json(props),
+           'sources', json(sources), 'createdAt', created_at, 'updatedAt', updated_at) FROM graph_nodes`,
+      ).raw(true);
+      for (const [id, json] of rows.iterate() as Iterable<[string, string]>)
+        if (!builder.row(id, json)) break;
       return generation;
     })();
   }
