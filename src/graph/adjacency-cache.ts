@@ -177,14 +177,14 @@ export class AdjacencyCache {
     const builder = new AdjacencyBuilder(this.#maxNodeChars);
     const generation = await this.#source.load(builder, this.#maxEdges);
     let loaded: Loaded;
+    this.#rows = new Map(builder.rows);
+    this.#rowChars = builder.rowChars;
     if (generation === false) {
       // Over the budget: remember it for the generation read now, so queries do not retry until the next write.
       loaded = { generation: await this.#source.generation(), seq, snapshot: undefined, scratch: undefined };
     } else {
       const snapshot = builder.build();
       loaded = { generation, seq, snapshot, scratch: new TraversalScratch(snapshot.nodeCount) };
-      this.#rows = new Map(builder.rows);
-      this.#rowChars = builder.rowChars;
       this.#rowsGeneration = generation;
     }
     this.#stats.loads++;

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import type { AdjacencyCacheOptions } from './adjacency-cache.js';
+import type { AdjacencyCache, AdjacencyCacheOptions } from './adjacency-cache.js';
 import { referenceNeighbours } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
 import type { GraphStore, NeighbourOptions } from './contract.js';
 
-/** Opens another store on the same database, with its own connection. */
-export type OpenAnother = (options: { adjacency?: AdjacencyCacheOptions | false }) => Promise<GraphStore>;
+/** Opens another store on the same database, with its own connection; it exposes its cache (both backends do). */
+export type OpenAnother = (options: {
+  adjacency?: AdjacencyCacheOptions | false;
+}) => Promise<GraphStore & { readonly adjacency: AdjacencyCache | undefined }>;
 
 /** Registers one conformance case that also gets {@link OpenAnother}. */
 export type StoresRegistrar = (
@@ -61,6 +63,24 @@ export function cacheCases(withStores: StoresRegistrar): void {
       }
     },
   );
+
+  withStores('the cache reads the node rows with the structure, within maxNodeChars', async (graph, open) => {
+    await graph.apply(sampleBatch());
+    const all = await open({});
+    const bounded = await open({ adjacency: { maxNodeChars: 600 } });
+    try {
+      const expected = await graph.neighbours('technique:T1566', { depth: 3 });
+      assert.deepEqual(await all.neighbours('technique:T1566', { depth: 3 }), expected);
+      assert.equal(all.adjacency?.stats().nodeRows, 11, 'every row read with the structure');
+      assert.equal(all.adjacency?.stats().loads, 1);
+      assert.deepEqual(await bounded.neighbours('technique:T1566', { depth: 3 }), expected);
+      const s = bounded.adjacency?.stats();
+      assert.ok(s && s.nodeRows > 0 && s.nodeRows < 11 && s.nodeChars <= 600, JSON.stringify(s));
+    } finally {
+      await all.close();
+      await bounded.close();
+    }
+  });
 
   withStores(
     'a write by another store instance is seen by the next neighbours query',

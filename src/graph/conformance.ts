@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AdjacencyCacheOptions } from './adjacency-cache.js';
-import { cacheCases, type StoresRegistrar } from './conformance-cache.js';
+import { cacheCases, type OpenAnother, type StoresRegistrar } from './conformance-cache.js';
 import { reachCases } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
 import { traversalCases } from './conformance-traversal.js';
@@ -17,7 +16,7 @@ import type { GraphBatch } from './schema.js';
 export type GraphFactory = () => Promise<{
   graph: GraphStore;
   dispose: () => Promise<void>;
-  openAnother: (options: { adjacency?: AdjacencyCacheOptions | false }) => Promise<GraphStore>;
+  openAnother: OpenAnother;
 }>;
 
 /**

@@ -203,7 +203,8 @@ export class PostgresGraph implements GraphStore {
           values: afterId === undefined ? [] : [afterId],
           rowMode: 'array',
         });
-        full = page.rows.length < ADJACENCY_PAGE || !page.rows.every(([id, json]) => builder.row(id, json));
+        const taken = page.rows.every(([id, json]) => builder.row(id, json));
+        full = !taken || page.rows.length < ADJACENCY_PAGE;
         afterId = page.rows.at(-1)?.[0];
       }
       await client.query('COMMIT');
