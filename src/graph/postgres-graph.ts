@@ -150,11 +150,29 @@ export class PostgresGraph implements GraphStore {
 
   #adjacencySource(): AdjacencySource {
     return {
-      generation: async () => (await this.#q<{ n: string }>('SELECT n FROM graph_generation'))[0]?.n ?? '',
+      generation: () => this.#generation(),
       load: (builder, maxEdges) => this.#loadAdjacency(builder, maxEdges),
       getNodes: (ids) => this.getNodes(ids),
       neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
     };
+  }
+
+  /**
+   * The `graph_generation` counter. A named statement: read before every cached query, it is
+   * parsed and planned once per connection (it has no parameters, so the generic plan is the plan).
+   */
+  async #generation(): Promise<string> {
+    if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is closed');
+    try {
+      const { rows } = await this.pool.query<[string]>({
+        name: 'graph_generation',
+        text: 'SELECT n FROM graph_generation',
+        rowMode: 'array',
+      });
+      return rows[0]?.[0] ?? '';
+    } catch (cause) {
+      throw unavailable(cause);
+    }
   }
 
   /** Every node and edge, and the generation, from one snapshot (a repeatable-read transaction). */
