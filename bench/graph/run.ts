@@ -114,6 +114,7 @@ async function measure(n: number, fn: (i: number) => Promise<number>): Promise<T
 
 async function time(graph: GraphStore, starts: string[], options: NeighbourOptions): Promise<Timing> {
   for (const s of starts.slice(0, 20)) await graph.neighbours(s, options); // warm-up: caches, statements
+  await cacheOf(graph)?.settled();
   return measure(starts.length, async (i) => (await graph.neighbours(starts[i] as string, options)).reached);
 }
 
@@ -142,6 +143,7 @@ async function timeAgainstPerEdge(
     await database.neighbours(s, options);
     await referenceNeighbours(graph, s, options);
   }
+  await cacheOf(graph)?.settled();
   const runs = [
     (s: string) => graph.neighbours(s, options),
     (s: string) => database.neighbours(s, options),
@@ -168,17 +170,18 @@ async function timeAgainstPerEdge(
 
 /**
  * The cache cold: before each query a real graph write (a bench node's props change, committed
- * like any other write), so the query pays for reading the generation, loading the whole graph's
- * structure and reading its node rows; then the same query again, warm.
+ * like any other write), so the query finds its snapshot stale: the database answers and a reload
+ * starts in the background. Then the wait for that reload (wall), and the same query again, warm.
  */
 async function timeCold(
   graph: GraphStore,
   starts: string[],
   options: NeighbourOptions,
-): Promise<{ cold: Timing; warmAfter: Timing; loadMs: number[] }> {
+): Promise<{ cold: Timing; warmAfter: Timing; loadMs: number[]; reloadWaitMs: number[] }> {
   const cold = { ms: [] as number[], cpu: [] as number[], nodes: 0 };
   const warm = { ms: [] as number[], cpu: [] as number[], nodes: 0 };
   const loadMs: number[] = [];
+  const reloadWaitMs: number[] = [];
   for (const [i, s] of starts.entries()) {
     await graph.apply({
       nodes: [{ id: 'tool:bench-invalidate', type: 'Tool', name: 'bench', props: { i }, source: 'bench' }],
@@ -189,13 +192,17 @@ async function timeCold(
       into.ms.push(t.ms);
       into.cpu.push(t.cpu);
       into.nodes += t.value.reached;
-      if (into === cold) loadMs.push(cacheOf(graph)?.stats().lastLoadMs ?? Number.NaN);
+      if (into !== cold) continue;
+      const w = await timed(async () => cacheOf(graph)?.settled());
+      reloadWaitMs.push(w.ms);
+      loadMs.push(cacheOf(graph)?.stats().lastLoadMs ?? Number.NaN);
     }
   }
   return {
     cold: summarise(cold.ms, cold.cpu, cold.nodes),
     warmAfter: summarise(warm.ms, warm.cpu, warm.nodes),
     loadMs: loadMs.sort((a, b) => a - b),
+    reloadWaitMs: reloadWaitMs.sort((a, b) => a - b),
   };
 }
 
@@ -348,8 +355,16 @@ async function run(
   const any = await starts(graph, QUERIES, SEED);
   const actors = await starts(graph, QUERIES, SEED + 1, 'Actor');
   // The first query after the import fills the cache: its wall time and the load alone.
+  // The first query after the import (which invalidated the cache): answered by the database while
+  // the first fill runs in the background; then the wait for that fill and the load alone.
   const first = await timed(() => graph.neighbours(any[0] as string, { depth: 2 }));
-  const firstFill = { queryMs: first.ms, queryCpuMs: first.cpu, loadMs: cacheOf(graph)?.stats().lastLoadMs };
+  const fillWait = await timed(async () => cacheOf(graph)?.settled());
+  const firstFill = {
+    queryMs: first.ms,
+    queryCpuMs: first.cpu,
+    waitMs: fillWait.ms,
+    loadMs: cacheOf(graph)?.stats().lastLoadMs,
+  };
   const database = await withoutCache();
   const {
     store: twoHop,
@@ -450,8 +465,11 @@ for (const r of results) {
     );
   row('2-hop, adjacency cache warm', r.twoHop as Timing);
   row('2-hop, adjacency cache warm, alone (not interleaved)', r.twoHopAlone as Timing);
-  row('2-hop, adjacency cache cold (a write before each query)', r.cold as Timing);
-  row('2-hop, the same query again after the cold one', r.warmAfter as Timing);
+  row(
+    '2-hop, adjacency cache cold (a write before each query: the database answers, a reload starts)',
+    r.cold as Timing,
+  );
+  row('2-hop, the same query again after the reload', r.warmAfter as Timing);
   row(
     '2-hop, database traversal, no cache (the code before the cache, baseline)',
     r.databaseTwoHop as Timing,
@@ -464,7 +482,8 @@ for (const r of results) {
   row('2-hop actor->USES->actor, adjacency cache warm', r.actorTwoHop as Timing);
   row('enrich (8 techniques, 2 indicators, 2 CVEs, 2 KB text)', r.enrich as Timing);
   const loads = r.loadMs as number[];
+  const waits = r.reloadWaitMs as number[];
   process.stdout.write(
-    `| ${r.backend} | cache load alone (cold queries): p50 ${pct(loads, 50).toFixed(1)} / max ${(loads.at(-1) ?? Number.NaN).toFixed(1)} ms; first fill after the import: ${JSON.stringify(r.firstFill)} | | | | |\n`,
+    `| ${r.backend} | background reload after a cold query: load p50 ${pct(loads, 50).toFixed(1)} / max ${(loads.at(-1) ?? Number.NaN).toFixed(1)} ms, wait for it p50 ${pct(waits, 50).toFixed(1)} / max ${(waits.at(-1) ?? Number.NaN).toFixed(1)} ms; first fill after the import: ${JSON.stringify(r.firstFill)} | | | | |\n`,
   );
 }

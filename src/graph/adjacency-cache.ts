@@ -49,7 +49,7 @@ export interface AdjacencySource {
 
 /** Counters of an {@link AdjacencyCache}, for benchmarks, tests and metrics. */
 export interface AdjacencyCacheStats {
-  /** Full loads of the graph's structure (the first, and one after each invalidation used). */
+  /** Full loads of the graph's structure (the first, and one after each write, unless backing off). */
   loads: number;
   /** Milliseconds of the last load (read and build). */
   lastLoadMs: number;
@@ -58,8 +58,13 @@ export interface AdjacencyCacheStats {
   edges: number;
   /** Bytes of the current snapshot's typed arrays. */
   arrayBytes: number;
-  /** Queries answered from the snapshot, and in the database because the graph was over `maxEdges`. */
+  /**
+   * Queries answered from the snapshot; in the database because the snapshot was missing or
+   * older than the last write (a reload then runs in the background); in the database because
+   * the graph was over `maxEdges`.
+   */
   hits: number;
+  stale: number;
   fallbacks: number;
   /** Cached node rows and the characters of their JSON text. */
   nodeRows: number;
@@ -68,21 +73,24 @@ export interface AdjacencyCacheStats {
 
 interface Loaded {
   generation: string;
-  /** The value of the load counter when this load began. */
-  seq: number;
   snapshot: AdjacencySnapshot | undefined;
   scratch: TraversalScratch | undefined;
+  /** Queries this snapshot answered. */
+  hits: number;
 }
 
 /**
  * An exact in-process cache for {@link GraphStore.neighbours}, the same for both
  * backends. It holds the structure of the whole graph as an
  * {@link AdjacencySnapshot} (integer node numbers, typed arrays) and the JSON of
- * recently returned node rows. Every query first reads the store's generation
- * token (one cheap read); when it changed since the snapshot was read, the
- * snapshot and the node rows are dropped and the structure is read again before
- * answering. So a write committed by any connection or process is seen by the
- * next query, as without a cache; the first query after a write pays for the load.
+ * node rows. Every query first reads the store's generation token (one cheap
+ * read). When it equals the snapshot's, the snapshot answers; otherwise (a write
+ * was committed since, by any connection or process) the database traversal
+ * answers, exactly as without a cache, and a reload of the snapshot starts in the
+ * background (after the current query, one at a time). So no query waits for a
+ * load; a graph written to more often than it is read stays on the database, and
+ * loads whose snapshot answered nothing before the next write back off (the wait
+ * before the next load doubles, in multiples of the load's own time, up to 64×).
  *
  * Memory is bounded: the snapshot only up to `maxEdges` edges (above it, queries
  * go to the database), the node rows by `maxNodeChars`. Answers equal the
@@ -93,13 +101,15 @@ export class AdjacencyCache {
   readonly #maxEdges: number;
   readonly #maxNodeChars: number;
   #loaded: Loaded | undefined;
-  #pending: Promise<Loaded> | undefined;
-  #seq = 0;
+  #pending: Promise<void> | undefined;
+  /** Loads in a row whose snapshot answered no query, and when the next load may start (performance.now()). */
+  #unused = 0;
+  #nextLoadAt = 0;
   /** Node rows of the current generation as JSON, least recently used first (those read with the structure, by id). */
   #rows = new Map<string, string>();
   #rowsGeneration: string | undefined;
   #rowChars = 0;
-  readonly #stats = { loads: 0, lastLoadMs: 0, hits: 0, fallbacks: 0 };
+  readonly #stats = { loads: 0, lastLoadMs: 0, hits: 0, stale: 0, fallbacks: 0 };
 
   constructor(source: AdjacencySource, options: AdjacencyCacheOptions = {}) {
     const o = Object.freeze(
@@ -113,7 +123,13 @@ export class AdjacencyCache {
   /** Implements {@link GraphStore.neighbours} from the snapshot (or the database above `maxEdges`). */
   async neighbours(start: string, options: NeighbourOptions = {}): Promise<NeighbourResult> {
     const query = neighbourQuery(options);
-    const loaded = await this.#current();
+    const generation = await this.#source.generation();
+    const loaded = this.#loaded;
+    if (!loaded || loaded.generation !== generation) {
+      this.#stats.stale++;
+      this.#reload();
+      return this.#source.neighboursInDatabase(start, options);
+    }
     const { snapshot, scratch } = loaded;
     if (!snapshot || !scratch) {
       this.#stats.fallbacks++;
@@ -122,6 +138,7 @@ export class AdjacencyCache {
     const startNode = snapshot.indexOf(start);
     if (startNode === undefined) throw nodeNotFound(start);
     this.#stats.hits++;
+    loaded.hits++;
     const found = scratch.neighbours(snapshot, startNode, query);
     const ids = found.chosen.map((c) => snapshot.ids[c.node] as string);
     const nodes = await this.#nodeRows(ids, loaded.generation);
@@ -145,34 +162,29 @@ export class AdjacencyCache {
     };
   }
 
-  /**
-   * The snapshot for this query: the held one when the generation is unchanged, else one
-   * loaded after this query read the generation (so it is at least as new). Concurrent
-   * queries share one load.
-   */
-  async #current(): Promise<Loaded> {
-    const seq = this.#seq;
-    const generation = await this.#source.generation();
-    for (;;) {
-      const held = this.#loaded;
-      if (held && (held.generation === generation || held.seq > seq)) return held;
-      if (this.#pending) {
-        const done = await this.#pending;
-        if (done.generation === generation || done.seq > seq) return done;
-        continue;
-      }
-      this.#pending = this.#load();
-      try {
-        return await this.#pending;
-      } finally {
-        this.#pending = undefined;
-      }
-    }
+  /** Resolves when no reload is running (tests and benchmarks wait for the snapshot with it). */
+  async settled(): Promise<void> {
+    while (this.#pending) await this.#pending;
   }
 
-  async #load(): Promise<Loaded> {
-    const seq = ++this.#seq;
+  /** Starts a background reload unless one is running or the back-off says wait. */
+  #reload(): void {
+    if (this.#pending || performance.now() < this.#nextLoadAt) return;
+    // After the current query: SQLite reads synchronously, and the query that noticed the write should not wait.
+    this.#pending = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#load())
+      .catch(() => {
+        // A failed load leaves no snapshot: queries stay on the database (which reports its own errors).
+      })
+      .finally(() => {
+        this.#pending = undefined;
+      });
+  }
+
+  async #load(): Promise<void> {
     const t0 = performance.now();
+    const previous = this.#loaded;
+    this.#unused = previous && previous.hits === 0 ? this.#unused + 1 : 0;
     this.#loaded = undefined;
     const builder = new AdjacencyBuilder(this.#maxNodeChars);
     const generation = await this.#source.load(builder, this.#maxEdges);
@@ -181,16 +193,22 @@ export class AdjacencyCache {
     this.#rowChars = builder.rowChars;
     if (generation === false) {
       // Over the budget: remember it for the generation read now, so queries do not retry until the next write.
-      loaded = { generation: await this.#source.generation(), seq, snapshot: undefined, scratch: undefined };
+      loaded = {
+        generation: await this.#source.generation(),
+        snapshot: undefined,
+        scratch: undefined,
+        hits: 0,
+      };
     } else {
       const snapshot = builder.build();
-      loaded = { generation, seq, snapshot, scratch: new TraversalScratch(snapshot.nodeCount) };
+      loaded = { generation, snapshot, scratch: new TraversalScratch(snapshot.nodeCount), hits: 0 };
       this.#rowsGeneration = generation;
     }
     this.#stats.loads++;
-    this.#stats.lastLoadMs = performance.now() - t0;
+    const ms = performance.now() - t0;
+    this.#stats.lastLoadMs = ms;
+    this.#nextLoadAt = this.#unused === 0 ? 0 : performance.now() + ms * 2 ** Math.min(this.#unused, 6);
     this.#loaded = loaded;
-    return loaded;
   }
 
   /** The node rows of `ids` (undefined where the database has none), from the row cache where it has them. */
