@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { cacheCases, type OpenAnother, type StoresRegistrar } from './conformance-cache.js';
 import { reachCases } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
 import { traversalCases } from './conformance-traversal.js';
@@ -7,8 +8,16 @@ import type { EdgeCursor, GraphStore } from './contract.js';
 import { normaliseName } from './normalise.js';
 import type { GraphBatch } from './schema.js';
 
-/** Builds a fresh, empty, migrated graph for one test and a function that disposes of it. */
-export type GraphFactory = () => Promise<{ graph: GraphStore; dispose: () => Promise<void> }>;
+/**
+ * Builds a fresh, empty, migrated graph for one test, a function that disposes of it, and one
+ * that opens another store on the same database with its own connection (as a second process
+ * or API replica would; the caller closes it, before `dispose`).
+ */
+export type GraphFactory = () => Promise<{
+  graph: GraphStore;
+  dispose: () => Promise<void>;
+  openAnother: OpenAnother;
+}>;
 
 /**
  * The one conformance suite every {@link GraphStore} runs (SQLite and PostgreSQL),
@@ -20,6 +29,16 @@ export function graphConformance(name: string, factory: GraphFactory): void {
       const { graph, dispose } = await factory();
       try {
         await fn(graph);
+      } finally {
+        await dispose();
+      }
+    });
+
+  const withStores: StoresRegistrar = (title, fn) =>
+    test(title, async () => {
+      const { graph, dispose, openAnother } = await factory();
+      try {
+        await fn(graph, openAnother);
       } finally {
         await dispose();
       }
@@ -179,6 +198,7 @@ export function graphConformance(name: string, factory: GraphFactory): void {
 
     traversalCases(withGraph);
     reachCases(withGraph);
+    cacheCases(withStores);
 
     withGraph('replaceEdgesFrom drops the stale edges of a source, deleteNodes cascades', async (graph) => {
       await graph.apply(sampleBatch());

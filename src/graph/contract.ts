@@ -17,8 +17,10 @@ import type {
  * All methods are async, even on SQLite, so callers never depend on a backend's
  * timing. Writes go through {@link GraphStore.apply}: one batch, one transaction,
  * validated as a whole first (nothing is written when any part is invalid).
- * Traversals read edges level by level with indexed lookups; they never load
- * the whole graph.
+ * Traversals read edges level by level with indexed lookups, except that
+ * {@link GraphStore.neighbours} is answered from an in-process copy of the graph's
+ * structure while the graph fits its budget (`AdjacencyCache`: exact, reloaded
+ * after any committed write, by any connection).
  */
 export interface GraphStore {
   /** `sqlite` or `postgres`. */

@@ -6,6 +6,13 @@
  */
 
 export {
+  AdjacencyCache,
+  type AdjacencyCacheOptions,
+  AdjacencyCacheOptionsSchema,
+  type AdjacencyCacheStats,
+  type AdjacencySource,
+} from './adjacency-cache.js';
+export {
   CATALOGUE_FILE,
   CATALOGUE_META_FILE,
   catalogueMeta,

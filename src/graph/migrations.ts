@@ -145,6 +145,26 @@ DROP INDEX graph_edges_in;
 CREATE INDEX graph_edges_in ON graph_edges (dst, type, src_type, src) INCLUDE (source, dst_type, confidence);
 `;
 
+// v4 (PostgreSQL only): a generation counter bumped in the same transaction as every statement
+// writing nodes or edges, whoever runs it (statement-level triggers, so a bulk write bumps it once).
+// Each store's in-process adjacency cache reads it once per query and reloads when it moved, so
+// writes by other API replicas and workers invalidate it. `SET search_path FROM CURRENT` pins the
+// function to the graph's schema whatever search_path the writing connection has. SQLite needs no
+// table: `PRAGMA data_version` tells a connection that another one committed.
+const POSTGRES_V4 = `
+CREATE TABLE graph_generation (only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row), n BIGINT NOT NULL);
+INSERT INTO graph_generation (n) VALUES (0);
+CREATE FUNCTION graph_bump_generation() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE graph_generation SET n = n + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER graph_nodes_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON graph_nodes
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_bump_generation();
+CREATE TRIGGER graph_edges_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON graph_edges
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_bump_generation();
+`;
+
 /** Graph migrations for SQLite. */
 export const GRAPH_SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'graph', sql: SQLITE_V1 },
@@ -157,6 +177,7 @@ export const GRAPH_POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'graph', sql: POSTGRES_V1 },
   { version: 2, name: 'covering edge indexes', sql: POSTGRES_V2 },
   { version: 3, name: 'incoming index by source type', sql: POSTGRES_V3 },
+  { version: 4, name: 'graph generation counter', sql: POSTGRES_V4 },
 ];
 
 /** Throws when a list is not numbered 1..n in order. */

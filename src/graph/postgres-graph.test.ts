@@ -7,14 +7,12 @@ import { openPostgresGraph } from './postgres-graph.js';
 
 graphConformance('postgres', async () => {
   const { url, schema, drop } = await postgresTestSchema();
-  const graph = await openPostgresGraph({
-    url,
-    schema,
-    maxConnections: 2,
-    clock: fixedClock(Date.UTC(2026, 0, 1)),
-  });
+  const options = { url, schema, maxConnections: 2, clock: fixedClock(Date.UTC(2026, 0, 1)) };
+  const graph = await openPostgresGraph(options);
   return {
     graph,
+    openAnother: ({ adjacency }) =>
+      openPostgresGraph({ ...options, ...(adjacency === undefined ? {} : { adjacency }) }),
     dispose: async () => {
       await graph.close();
       await drop();

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { AppError, type Clock, systemClock } from '../core/index.js';
 import type { Migration } from '../store/index.js';
+import { AdjacencyCache, type AdjacencyCacheOptions, type AdjacencySource } from './adjacency-cache.js';
+import type { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { aliasMatches } from './alias-filter.js';
 import { edgeKey } from './apply-plan.js';
 import type {
@@ -58,6 +60,8 @@ export interface PostgresGraphOptions {
   maxConnections?: number;
   clock?: Clock;
   migrations?: readonly Migration[];
+  /** The in-process adjacency cache serving `neighbours` (see `AdjacencyCache`); `false` turns it off. Default on. */
+  adjacency?: AdjacencyCacheOptions | false;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -111,10 +115,20 @@ export async function openPostgresGraph(options: PostgresGraphOptions): Promise<
       },
     );
   }
-  return new PostgresGraph(pool, owned, options.clock ?? systemClock);
+  return new PostgresGraph(pool, owned, options.clock ?? systemClock, options.adjacency ?? {});
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
+
+/** Edges per page when the adjacency cache reads the graph. */
+const ADJACENCY_PAGE = 50_000;
+
+/** A database error as CS_ERR_STORE_UNAVAILABLE when it is a connection failure; others unchanged. */
+function unavailable(cause: unknown): unknown {
+  if ((cause as { code?: string }).code?.startsWith('08') || (cause as Error).message?.includes('Connection'))
+    return new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is not answering', { cause });
+  return cause;
+}
 
 /** The PostgreSQL implementation of {@link GraphStore}. */
 export class PostgresGraph implements GraphStore {
@@ -123,12 +137,103 @@ export class PostgresGraph implements GraphStore {
   readonly pool: pg.Pool;
   readonly #owned: boolean;
   readonly #clock: Clock;
+  /** The cache serving {@link PostgresGraph.neighbours}, when on. */
+  readonly adjacency: AdjacencyCache | undefined;
   #closed = false;
 
-  constructor(pool: pg.Pool, owned: boolean, clock: Clock) {
+  constructor(pool: pg.Pool, owned: boolean, clock: Clock, adjacency: AdjacencyCacheOptions | false = {}) {
     this.pool = pool;
     this.#owned = owned;
     this.#clock = clock;
+    this.adjacency = adjacency === false ? undefined : new AdjacencyCache(this.#adjacencySource(), adjacency);
+  }
+
+  #adjacencySource(): AdjacencySource {
+    return {
+      generation: () => this.#generation(),
+      load: (builder, maxEdges) => this.#loadAdjacency(builder, maxEdges),
+      getNodes: (ids) => this.getNodes(ids),
+      neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
+    };
+  }
+
+  /**
+   * The `graph_generation` counter. A named statement: read before every cached query, it is
+   * parsed and planned once per connection (it has no parameters, so the generic plan is the plan).
+   */
+  async #generation(): Promise<string> {
+    if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is closed');
+    try {
+      const { rows } = await this.pool.query<[string]>({
+        name: 'graph_generation',
+        text: 'SELECT n FROM graph_generation',
+        rowMode: 'array',
+      });
+      return rows[0]?.[0] ?? '';
+    } catch (cause) {
+      throw unavailable(cause);
+    }
+  }
+
+  /** Every node and edge, and the generation, from one snapshot (a repeatable-read transaction). */
+  async #loadAdjacency(builder: AdjacencyBuilder, maxEdges: number): Promise<string | false> {
+    if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is closed');
+    const client = await this.pool.connect().catch((cause: unknown) => {
+      throw unavailable(cause);
+    });
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const [generation] = await this.#q<{ n: string }>('SELECT n FROM graph_generation', [], client);
+      const [count] = await this.#q<{ n: number }>('SELECT COUNT(*)::int AS n FROM graph_edges', [], client);
+      if (!generation || !count || count.n > maxEdges) {
+        await client.query('COMMIT');
+        return false;
+      }
+      const nodes = await client.query<[string, NodeType]>({
+        text: 'SELECT id, type FROM graph_nodes',
+        rowMode: 'array',
+      });
+      for (const [id, type] of nodes.rows) builder.node(id, type);
+      // In pages by key, so a large graph never crosses as one result.
+      type Row = [string, EdgeRef['type'], string, string, number];
+      let after: Row | undefined;
+      for (;;) {
+        // Without an OR in the condition, so each page is an index range scan of the key.
+        const page = await client.query<Row>({
+          text: `SELECT src, type, dst, source, confidence FROM graph_edges
+                 ${after ? 'WHERE (src, type, dst, source) > ($1, $2, $3, $4)' : ''}
+                 ORDER BY src, type, dst, source LIMIT ${ADJACENCY_PAGE}`,
+          values: after ? after.slice(0, 4) : [],
+          rowMode: 'array',
+        });
+        for (const [src, type, dst, source, confidence] of page.rows)
+          builder.edge(src, type, dst, source, confidence);
+        after = page.rows.at(-1);
+        if (page.rows.length < ADJACENCY_PAGE) break;
+      }
+      // The JSON of each GraphNode as `toNode` builds it, made by PostgreSQL, in pages until the budget is full.
+      let afterId: string | undefined;
+      for (let full = false; !full; ) {
+        const page = await client.query<[string, string]>({
+          text: `SELECT id, json_build_object('id', id, 'type', type, 'name', name, 'props', props,
+                   'sources', sources, 'createdAt', created_at, 'updatedAt', updated_at)::text
+                 FROM graph_nodes ${afterId === undefined ? '' : 'WHERE id > $1'} ORDER BY id LIMIT ${ADJACENCY_PAGE}`,
+          values: afterId === undefined ? [] : [afterId],
+          rowMode: 'array',
+        });
+        const taken = page.rows.every(([id, json]) => builder.row(id, json));
+        full = !taken || page.rows.length < ADJACENCY_PAGE;
+        afterId = page.rows.at(-1)?.[0];
+      }
+      await client.query('COMMIT');
+      return generation.n;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (err instanceof AppError) throw err;
+      throw unavailable(err);
+    } finally {
+      client.release();
+    }
   }
 
   async #q<R extends pg.QueryResultRow>(
@@ -140,13 +245,7 @@ export class PostgresGraph implements GraphStore {
     try {
       return (await on.query<R>(sql, params)).rows;
     } catch (cause) {
-      if (
-        (cause as { code?: string }).code?.startsWith('08') ||
-        (cause as Error).message.includes('Connection')
-      ) {
-        throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is not answering', { cause });
-      }
-      throw cause;
+      throw unavailable(cause);
     }
   }
 
@@ -331,13 +430,7 @@ export class PostgresGraph implements GraphStore {
       // the id arrays and scanned the edge table (measured 40-110 ms instead of 20-45 ms next to a hub).
       return (await this.pool.query<R>({ text, values, rowMode: 'array' })).rows;
     } catch (cause) {
-      if (
-        (cause as { code?: string }).code?.startsWith('08') ||
-        (cause as Error).message.includes('Connection')
-      ) {
-        throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is not answering', { cause });
-      }
-      throw cause;
+      throw unavailable(cause);
     }
   }
 
@@ -364,7 +457,9 @@ export class PostgresGraph implements GraphStore {
   }
 
   neighbours(start: string, options?: NeighbourOptions): Promise<NeighbourResult> {
-    return traverseNeighbours(this, start, options);
+    return this.adjacency
+      ? this.adjacency.neighbours(start, options)
+      : traverseNeighbours(this, start, options);
   }
 
   sharedNeighbours(nodeId: string, options?: SharedNeighbourOptions): Promise<SharedNeighbour[]> {

@@ -9,9 +9,13 @@ import { openSqliteGraph } from './sqlite-graph.js';
 
 graphConformance('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cs-graph-'));
-  const graph = openSqliteGraph({ path: join(dir, 'graph.sqlite'), clock: fixedClock(Date.UTC(2026, 0, 1)) });
+  const path = join(dir, 'graph.sqlite');
+  const clock = fixedClock(Date.UTC(2026, 0, 1));
+  const graph = openSqliteGraph({ path, clock });
   return {
     graph,
+    openAnother: async ({ adjacency }) =>
+      openSqliteGraph({ path, clock, ...(adjacency === undefined ? {} : { adjacency }) }),
     dispose: async () => {
       await graph.close();
       rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, type Clock, systemClock } from '../core/index.js';
 import type { Migration } from '../store/index.js';
+import { AdjacencyCache, type AdjacencyCacheOptions, type AdjacencySource } from './adjacency-cache.js';
+import type { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { aliasMatches } from './alias-filter.js';
 import { edgeKey } from './apply-plan.js';
 import type {
@@ -56,6 +58,9 @@ import {
 } from './sqlite-rows.js';
 import { findShortestPath, rankSharedNeighbours, traverseNeighbours } from './traversal.js';
 
+/** Edges per page when the adjacency cache reads the graph. */
+const ADJACENCY_PAGE = 50_000;
+
 /** Options for {@link openSqliteGraph}. */
 export interface SqliteGraphOptions {
   /** File path (parent directories are created) or `:memory:`. Ignored when `db` is given. */
@@ -66,6 +71,8 @@ export interface SqliteGraphOptions {
   clock?: Clock;
   /** Override the migrations (tests). */
   migrations?: readonly Migration[];
+  /** The in-process adjacency cache serving `neighbours` (see `AdjacencyCache`); `false` turns it off. Default on. */
+  adjacency?: AdjacencyCacheOptions | false;
 }
 
 /**
@@ -91,7 +98,7 @@ export function openSqliteGraph(options: SqliteGraphOptions): SqliteGraph {
   }
   db.pragma('foreign_keys = ON');
   migrateSqliteGraph(db, options.migrations ?? GRAPH_SQLITE_MIGRATIONS);
-  return new SqliteGraph(db, owned, options.clock ?? systemClock);
+  return new SqliteGraph(db, owned, options.clock ?? systemClock, options.adjacency ?? {});
 }
 
 /** The SQLite implementation of {@link GraphStore}. */
@@ -102,12 +109,71 @@ export class SqliteGraph implements GraphStore {
   readonly #owned: boolean;
   readonly #clock: Clock;
   readonly #statements = new Map<string, Database.Statement>();
+  /** The cache serving {@link SqliteGraph.neighbours}, when on. */
+  readonly adjacency: AdjacencyCache | undefined;
   #closed = false;
 
-  constructor(db: Database.Database, owned: boolean, clock: Clock) {
+  constructor(
+    db: Database.Database,
+    owned: boolean,
+    clock: Clock,
+    adjacency: AdjacencyCacheOptions | false = {},
+  ) {
     this.db = db;
     this.#owned = owned;
     this.#clock = clock;
+    this.adjacency = adjacency === false ? undefined : new AdjacencyCache(this.#adjacencySource(), adjacency);
+  }
+
+  #adjacencySource(): AdjacencySource {
+    return {
+      generation: async () => this.#generation(),
+      load: async (builder, maxEdges) => this.#loadAdjacency(builder, maxEdges),
+      getNodes: (ids) => this.getNodes(ids),
+      neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
+    };
+  }
+
+  /**
+   * Changes when another connection (or process) committed (`data_version`) or this connection
+   * wrote anything (`total_changes()`, which also covers writes by other code sharing `db`).
+   */
+  #generation(): string {
+    const version = this.#stmt('PRAGMA data_version').pluck().get() as number;
+    const changes = this.#stmt('SELECT total_changes()').pluck().get() as number;
+    return `${version}:${changes}`;
+  }
+
+  /** Every node and edge in one read transaction; the generation is read before it (so never newer than the data). */
+  #loadAdjacency(builder: AdjacencyBuilder, maxEdges: number): string | false {
+    const generation = this.#generation();
+    return this.db.transaction(() => {
+      const edges = this.#stmt('SELECT COUNT(*) FROM graph_edges').pluck().get() as number;
+      if (edges > maxEdges) return false;
+      const nodes = this.#stmt('SELECT id, type FROM graph_nodes').raw(true).all() as [string, NodeType][];
+      for (const [id, type] of nodes) builder.node(id, type);
+      // In key order (the table is clustered on it), so the builder need not sort; in pages, as
+      // `all()` costs less per row than `iterate()` and a page bounds what is held at once.
+      type Row = [string, EdgeRef['type'], string, string, number];
+      const cols = 'SELECT src, type, dst, source, confidence FROM graph_edges';
+      const order = `ORDER BY src, type, dst, source LIMIT ${ADJACENCY_PAGE}`;
+      const first = this.#stmt(`${cols} ${order}`).raw(true);
+      const next = this.#stmt(`${cols} WHERE (src, type, dst, source) > (?, ?, ?, ?) ${order}`).raw(true);
+      for (let page = first.all() as Row[]; page.length > 0; ) {
+        for (const [src, type, dst, source, confidence] of page)
+          builder.edge(src, type, dst, source, confidence);
+        const last = page.at(-1) as Row;
+        page = page.length < ADJACENCY_PAGE ? [] : (next.all(last[0], last[1], last[2], last[3]) as Row[]);
+      }
+      // The JSON of each GraphNode as `toNode` builds it, made by SQLite, until the budget is full.
+      const rows = this.#stmt(
+        `SELECT id, json_object('id', id, 'type', type, 'name', name, 'props', json(props),
+           'sources', json(sources), 'createdAt', created_at, 'updatedAt', updated_at) FROM graph_nodes`,
+      ).raw(true);
+      for (const [id, json] of rows.iterate() as Iterable<[string, string]>)
+        if (!builder.row(id, json)) break;
+      return generation;
+    })();
   }
 
   #stmt(sql: string): Database.Statement {
@@ -312,7 +378,9 @@ export class SqliteGraph implements GraphStore {
   }
 
   neighbours(start: string, options?: NeighbourOptions): Promise<NeighbourResult> {
-    return traverseNeighbours(this, start, options);
+    return this.adjacency
+      ? this.adjacency.neighbours(start, options)
+      : traverseNeighbours(this, start, options);
   }
 
   sharedNeighbours(nodeId: string, options?: SharedNeighbourOptions): Promise<SharedNeighbour[]> {

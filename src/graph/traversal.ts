@@ -11,7 +11,7 @@ import type {
   SharedNeighbour,
   SharedNeighbourOptions,
 } from './contract.js';
-import type { EdgeRef, GraphNode, NodeType } from './schema.js';
+import type { EdgeRef, EdgeType, GraphNode, NodeType } from './schema.js';
 
 /**
  * Traversals written once over the lean `links()` primitive, so both backends
@@ -44,10 +44,43 @@ function intOption(
   return v;
 }
 
+/** The error of a traversal whose start (or end) node does not exist. */
+export function nodeNotFound(id: string): AppError {
+  return new AppError('CS_ERR_NOT_FOUND', `No graph node ${id}`, { details: { id } });
+}
+
 async function requireNode(reader: EdgeReader, id: string): Promise<GraphNode> {
   const [node] = await reader.getNodes([id]);
-  if (!node) throw new AppError('CS_ERR_NOT_FOUND', `No graph node ${id}`, { details: { id } });
+  if (!node) throw nodeNotFound(id);
   return node;
+}
+
+/** The options of a `neighbours` query, validated, with their defaults. */
+export interface NeighbourQuery {
+  depth: number;
+  limit: number;
+  maxVisited: number;
+  direction: Direction;
+  edgeTypes: readonly EdgeType[] | undefined;
+  nodeTypes: readonly NodeType[] | undefined;
+  throughTypes: readonly NodeType[] | undefined;
+}
+
+/**
+ * Validates {@link NeighbourOptions} (depth 1..4, limit 1..10000, maxVisited 1..1000000) and fills in the defaults.
+ *
+ * @throws AppError CS_ERR_VALIDATION when a number is out of range.
+ */
+export function neighbourQuery(options: NeighbourOptions): NeighbourQuery {
+  return {
+    depth: intOption(options.depth, 1, 1, 4, 'depth'),
+    limit: intOption(options.limit, 200, 1, 10_000, 'limit'),
+    maxVisited: intOption(options.maxVisited, 50_000, 1, 1_000_000, 'maxVisited'),
+    direction: options.direction ?? 'both',
+    edgeTypes: options.edgeTypes,
+    nodeTypes: options.nodeTypes,
+    throughTypes: options.throughTypes,
+  };
 }
 
 function key(e: EdgeRef): string {
@@ -89,10 +122,7 @@ export async function traverseNeighbours(
   start: string,
   options: NeighbourOptions = {},
 ): Promise<NeighbourResult> {
-  const depth = intOption(options.depth, 1, 1, 4, 'depth');
-  const limit = intOption(options.limit, 200, 1, 10_000, 'limit');
-  const maxVisited = intOption(options.maxVisited, 50_000, 1, 1_000_000, 'maxVisited');
-  const direction = options.direction ?? 'both';
+  const { depth, limit, maxVisited, direction } = neighbourQuery(options);
   const startNode = await requireNode(reader, start);
   const through = options.throughTypes ? new Set<NodeType>(options.throughTypes) : undefined;
   const wanted = options.nodeTypes ? new Set<NodeType>(options.nodeTypes) : undefined;

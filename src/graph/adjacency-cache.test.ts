@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AdjacencyCache, type AdjacencySource } from './adjacency-cache.js';
+import type { NeighbourResult } from './contract.js';
+import type { GraphNode, NodeType } from './schema.js';
+
+/** A star: hub H with `n` leaves L000..; edges H -USES-> leaf, the confidence cycling over 3 values. */
+function starSource(n: number, loadMs = 0) {
+  const description = 'x'.repeat(100);
+  const calls = { generation: 0, load: 0, getNodes: 0, database: 0 };
+  let generation = 1;
+  const hub: { id: string; type: NodeType } = { id: 'actor:H', type: 'Actor' };
+  const nodes: GraphNode[] = [hub, ...leaves()].map((n) => ({
+    ...n,
+    name: n.id,
+    props: { description },
+    sources: ['t'],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  }));
+  function leaves(): { id: string; type: NodeType }[] {
+    return Array.from({ length: n }, (_, i) => ({
+      id: `malware:L${String(i).padStart(3, '0')}`,
+      type: 'Malware',
+    }));
+  }
+  const source: AdjacencySource = {
+    generation: async () => {
+      calls.generation++;
+      return String(generation);
+    },
+    load: async (builder, maxEdges) => {
+      calls.load++;
+      if (loadMs > 0) await new Promise((resolve) => setTimeout(resolve, loadMs));
+      if (n > maxEdges) return false;
+      for (const node of nodes) builder.node(node.id, node.type);
+      leaves().forEach((l, i) => {
+        builder.edge('actor:H', 'USES', l.id, 'test', [0.5, 0.9, 0.7][i % 3] as number);
+      });
+      return String(generation);
+    },
+    getNodes: async (ids) => {
+      calls.getNodes++;
+      return nodes.filter((x) => ids.includes(x.id));
+    },
+    neighboursInDatabase: async (start): Promise<NeighbourResult> => {
+      calls.database++;
+      return { start, neighbours: [], reached: 0, truncated: false };
+    },
+  };
+  return { source, calls, bump: () => generation++ };
+}
+
+/** A query on a fresh or invalidated cache: answered by the database; the reload then finishes in the background. */
+async function warm(cache: AdjacencyCache, start = 'actor:H'): Promise<void> {
+  await cache.neighbours(start);
+  await cache.settled();
+}
+
+test('a stale cache answers from the database and reloads once in the background; then from the snapshot', async () => {
+  const { source, calls, bump } = starSource(30);
+  const cache = new AdjacencyCache(source);
+  const first = await Promise.all([cache.neighbours('actor:H'), cache.neighbours('actor:H', { depth: 2 })]);
+  assert.deepEqual(
+    first.map((r) => r.reached),
+    [0, 0],
+    'both from the (fake) database',
+  );
+  await cache.settled();
+  assert.equal(calls.load, 1, 'concurrent stale queries start one load');
+  assert.equal(calls.database, 2);
+  const a = await cache.neighbours('actor:H', { limit: 5 });
+  assert.deepEqual(
+    a.neighbours.map((x) => [x.node.id, x.via.confidence]),
+    [
+      ['malware:L001', 0.9],
+      ['malware:L004', 0.9],
+      ['malware:L007', 0.9],
+      ['malware:L010', 0.9],
+      ['malware:L013', 0.9],
+    ],
+  );
+  assert.equal(a.reached, 30);
+  assert.equal(a.truncated, true);
+  const second = await cache.neighbours('malware:L000', { depth: 2, nodeTypes: ['Malware'] });
+  assert.equal(second.neighbours.length, 29);
+  assert.equal(calls.getNodes, 2, 'the fake load reads no rows: each answer reads those it lacks');
+  await cache.neighbours('malware:L000', { depth: 2, nodeTypes: ['Malware'] });
+  assert.equal(calls.getNodes, 2, 'rows already held are not read again');
+  bump();
+  await cache.neighbours('actor:H');
+  assert.equal(calls.database, 3, 'after a write the database answers');
+  await cache.settled();
+  assert.equal(calls.load, 2);
+  await cache.neighbours('actor:H');
+  assert.equal(calls.getNodes, 3, 'a new generation drops the node rows');
+  const s = cache.stats();
+  assert.equal(s.edges, 30);
+  assert.equal(s.nodes, 31);
+  assert.deepEqual([s.hits, s.stale, s.fallbacks], [4, 3, 0]);
+  assert.ok(s.arrayBytes > 0);
+});
+
+test('node rows are bounded by maxNodeChars, least recently used dropped first', async () => {
+  const { source, calls } = starSource(40);
+  const rowChars = JSON.stringify({
+    id: 'malware:L000',
+    type: 'Malware',
+    name: 'malware:L000',
+    props: { description: 'x'.repeat(100) },
+    sources: ['t'],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  }).length;
+  const cache = new AdjacencyCache(source, { maxNodeChars: 10 * rowChars });
+  await warm(cache);
+  const all = await cache.neighbours('actor:H');
+  assert.equal(all.neighbours.length, 40, 'rows beyond the bound are answered, not kept');
+  assert.ok(cache.stats().nodeChars <= 10 * rowChars);
+  assert.equal(cache.stats().nodeRows, 10);
+  const before = calls.getNodes;
+  const again = await cache.neighbours('actor:H');
+  assert.equal(calls.getNodes, before + 1);
+  assert.deepEqual(
+    again.neighbours.map((x) => x.node),
+    all.neighbours.map((x) => x.node),
+  );
+  // Returned rows are copies: changing one does not change the cache.
+  const one = (await cache.neighbours('malware:L039')).neighbours[0];
+  assert.ok(one);
+  one.node.props.description = 'changed';
+  assert.equal(
+    (await cache.neighbours('malware:L039')).neighbours[0]?.node.props.description,
+    'x'.repeat(100),
+  );
+});
+
+test('over maxEdges the cache answers from the database and does not reload until the next write', async () => {
+  const { source, calls, bump } = starSource(20);
+  const cache = new AdjacencyCache(source, { maxEdges: 19 });
+  await warm(cache);
+  await cache.neighbours('actor:H', { depth: 2 });
+  assert.equal(calls.database, 2);
+  assert.equal(calls.load, 1);
+  assert.equal(cache.stats().edges, 0);
+  assert.equal(cache.stats().fallbacks, 1);
+  bump();
+  await warm(cache);
+  assert.equal(calls.load, 2);
+  assert.throws(() => new AdjacencyCache(source, { maxEdges: -1 }), { code: 'CS_ERR_CONFIG_INVALID' });
+});
+
+test('loads whose snapshot answered nothing before the next write back off', async () => {
+  // Loads take 50 ms: after one whose snapshot answered nothing, the next waits 2 x 50 ms.
+  const { source, calls, bump } = starSource(5, 50);
+  const cache = new AdjacencyCache(source);
+  await warm(cache);
+  bump();
+  await warm(cache);
+  assert.equal(calls.load, 2);
+  bump();
+  await warm(cache);
+  bump();
+  await warm(cache);
+  assert.equal(calls.load, 2, 'backing off: the database answers, nothing is loaded');
+  assert.equal(cache.stats().hits, 0);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  await warm(cache);
+  assert.equal(calls.load, 3);
+  await cache.neighbours('actor:H');
+  assert.equal(cache.stats().hits, 1);
+});
