@@ -59,6 +59,7 @@ export { type ManifestV1, ManifestV1Schema } from './format/manifest-v1.js';
 export { readModelFile, writeModelDir } from './format/model-dir.js';
 export { HASHED_FAMILY, hashedFamily } from './hashed/hashed-family.js';
 export { combineHeads, HashedSeverityModel, toPrediction } from './hashed/hashed-model.js';
+export { forward, type NetworkShape, type NetworkWeights } from './hashed/network.js';
 export {
   type LeaveOneOut,
   leaveOneOutOcclusion,
@@ -66,6 +67,7 @@ export {
   removeToken,
 } from './hashed/occlusion.js';
 export { HASHED_FEATURES_VERSION, hashedFeatures, type SparseVector } from './hashed/text-features.js';
+export { type NetworkExample, trainNetwork } from './hashed/train-network.js';
 export { checkCompatible, loadSeverityModel } from './load-severity-model.js';
 export { MLP_FAMILY, mlpFamily } from './mlp/mlp-family.js';
 export { MlpSeverityModel } from './mlp/mlp-model.js';
