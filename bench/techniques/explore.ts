@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { trainBaseline } from '../../src/attack/baseline.js';
-import { fitClassifier } from '../../src/attack/classifier.js';
+import { fitClassifier, fitHiddenClassifier } from '../../src/attack/classifier.js';
 import { hashDataFiles, loadTechniqueCorpus } from '../../src/attack/data/sources.js';
 import { splitByReport } from '../../src/attack/data/split.js';
 import { evaluationSets } from '../../src/attack/eval-sets.js';
@@ -20,7 +20,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     only: { type: 'string' },
     cache: { type: 'string', default: '.tmp/technique-cache' },
-    // name:key=value;key=value (training settings), repeatable
+    // name:key=value;key=value (training settings, and `seed`), repeatable
     variant: { type: 'string', multiple: true, default: [] },
     mix: { type: 'string', multiple: true, default: [] },
   },
@@ -92,8 +92,14 @@ function mix(name: string, a: string, b: string, w: number): void {
   });
   report(name, m(A.spans, B.spans), m(A.sentences, B.sentences), 0);
 }
-const fit = (over: Record<string, string>, seed = 42): Scorer =>
-  fitClassifier(split.train, labels, parseTrainingSettings(over), seed).score;
+const fit = (over: Record<string, string>, seed = 42): Scorer => {
+  const settings = parseTrainingSettings(over);
+  // Training progress to stderr; the figures are the JSON lines on stdout.
+  const log = (line: string) => console.error(line);
+  return settings.hidden > 0
+    ? fitHiddenClassifier(split.train, labels, settings, seed, log).score
+    : fitClassifier(split.train, labels, settings, seed, log).score;
+};
 
 const variants: Record<string, () => Scorer> = {
   current: () => fit({}),
@@ -109,7 +115,9 @@ for (const extra of values.variant as string[]) {
       .filter(Boolean)
       .map((kv) => kv.split('=') as [string, string]),
   );
-  variants[name as string] = () => fit(over);
+  // `seed` is the training seed of the variant (default 42), not a training setting.
+  const { seed, ...settings } = over;
+  variants[name as string] = () => fit(settings, seed === undefined ? 42 : Number(seed));
 }
 for (const [name, make] of Object.entries(variants)) run(name, make);
 for (const m of values.mix as string[]) {

@@ -1,5 +1,6 @@
 import type { LabelledUnit, UnitSource } from './data/corpus.js';
 import { type FeaturizerConfig, fitIdf, HashingFeaturizer, type SparseVector } from './featurizer.js';
+import { type HiddenNetwork, hiddenProbabilities, trainHiddenNetwork } from './hidden-network.js';
 import { activate, type LinearModel, type TrainExample, trainLinear } from './linear-model.js';
 import type { TechniqueTrainingSettings } from './settings.js';
 import { decodeWeights, encodeWeights, type QuantizedLinear, quantizedLogits } from './weights-file.js';
@@ -102,14 +103,20 @@ export function toExamples(
   return out;
 }
 
-/** Trains on `units` (their weights from `settings`), quantises, and returns the shipped classifier. */
-export function fitClassifier(
+/** The featuriser, its idf fitted on the used units, and the training examples. */
+interface PreparedTraining {
+  config: FeaturizerConfig;
+  featurizer: HashingFeaturizer;
+  idf: Float32Array;
+  examples: TrainExample[];
+}
+
+function prepareTraining(
   units: readonly LabelledUnit[],
   labels: readonly string[],
   settings: TechniqueTrainingSettings,
-  seed: number,
-  log: (line: string) => void = () => {},
-): FittedClassifier {
+  log: (line: string) => void,
+): PreparedTraining {
   const config = featurizerConfigOf(settings);
   const featurizer = new HashingFeaturizer(config);
   const used = units.filter((u) => unitWeight(u, settings) > 0);
@@ -121,6 +128,55 @@ export function fitClassifier(
   log(
     `techniques: training on ${examples.length} examples, ${labels.length} techniques + none, ${config.dim} buckets`,
   );
+  return { config, featurizer, idf, examples };
+}
+
+/** A trained hidden-layer classifier (float32 weights; no shipped format yet). */
+export interface FittedHiddenClassifier {
+  featurizer: FeaturizerConfig;
+  idf: Float32Array;
+  network: HiddenNetwork;
+  /** Scores of each label for a text. */
+  score(text: string): Float32Array;
+}
+
+/**
+ * Trains the hidden-layer alternative (`settings.hidden` > 0) on the same features and
+ * examples as {@link fitClassifier}.
+ */
+export function fitHiddenClassifier(
+  units: readonly LabelledUnit[],
+  labels: readonly string[],
+  settings: TechniqueTrainingSettings,
+  seed: number,
+  log: (line: string) => void = () => {},
+): FittedHiddenClassifier {
+  if (settings.hidden <= 0) throw new RangeError('fitHiddenClassifier needs settings.hidden > 0');
+  const { config, featurizer, idf, examples } = prepareTraining(units, labels, settings, log);
+  const network = trainHiddenNetwork(examples, config.dim, labels.length + 1, settings, seed, (epoch, loss) =>
+    log(
+      `techniques: hidden ${settings.hidden} epoch ${epoch}/${settings.hiddenEpochs} loss ${loss.toFixed(4)}`,
+    ),
+  );
+  const scratch = new Float32Array(settings.hidden);
+  const K = labels.length;
+  return {
+    featurizer: config,
+    idf,
+    network,
+    score: (text) => hiddenProbabilities(network, featurizer.transform(text, idf), scratch).slice(0, K),
+  };
+}
+
+/** Trains on `units` (their weights from `settings`), quantises, and returns the shipped classifier. */
+export function fitClassifier(
+  units: readonly LabelledUnit[],
+  labels: readonly string[],
+  settings: TechniqueTrainingSettings,
+  seed: number,
+  log: (line: string) => void = () => {},
+): FittedClassifier {
+  const { config, featurizer, idf, examples } = prepareTraining(units, labels, settings, log);
   // `seeds` runs differ only in the order SGD visits the examples; their mean is again one
   // linear model (the mean of the logits), so the shipped format does not change.
   let model: LinearModel | undefined;

@@ -35,6 +35,19 @@ export interface TechniqueTrainingSettings {
   classWeightPower: number;
   /** SGD runs with seeds seed, seed+1, ... whose weights are averaged into the shipped model. */
   seeds: number;
+  /**
+   * Width of a ReLU hidden layer between the hashed TF-IDF input and the softmax
+   * (0: the linear model). Trained by Adam with the `hidden*` settings below.
+   */
+  hidden: number;
+  /** Passes of the hidden-layer network's trainer. */
+  hiddenEpochs: number;
+  /** Adam step size of the hidden-layer network at the start (decays linearly to 10 % of it). */
+  hiddenLearningRate: number;
+  /** Probability of dropping each input feature while training the hidden-layer network. */
+  inputDropout: number;
+  /** Probability of dropping each hidden unit while training the hidden-layer network. */
+  hiddenDropout: number;
   /** At most this many techniques per sentence. */
   maxPerSentence: number;
   /** `global`: one threshold for all techniques; `per-technique`: tuned for each with enough validation support. */
@@ -65,6 +78,11 @@ export const DEFAULT_TRAINING_SETTINGS: Readonly<TechniqueTrainingSettings> = Ob
   averageFrom: 0,
   classWeightPower: 0,
   seeds: 1,
+  hidden: 0,
+  hiddenEpochs: 6,
+  hiddenLearningRate: 0.003,
+  inputDropout: 0.1,
+  hiddenDropout: 0.3,
   negativeWeight: 0.3,
   outsideWeight: 0,
   spanWeight: 1,
@@ -95,6 +113,11 @@ const RANGES: Record<string, [number, number, boolean]> = {
   averageFrom: [0, 200, true],
   classWeightPower: [0, 2, false],
   seeds: [1, 16, true],
+  hidden: [0, 1024, true],
+  hiddenEpochs: [1, 200, true],
+  hiddenLearningRate: [1e-6, 1, false],
+  inputDropout: [0, 0.9, false],
+  hiddenDropout: [0, 0.9, false],
   negativeWeight: [0, 100, false],
   outsideWeight: [0, 100, false],
   spanWeight: [0, 100, false],

@@ -64,6 +64,7 @@ export {
   hashedFamily,
 } from './hashed/hashed-family.js';
 export { combineHeads, HashedSeverityModel, toPrediction } from './hashed/hashed-model.js';
+export { forward, type NetworkShape, type NetworkWeights } from './hashed/network.js';
 export {
   type LeaveOneOut,
   leaveOneOutOcclusion,
@@ -71,6 +72,7 @@ export {
   removeToken,
 } from './hashed/occlusion.js';
 export { HASHED_FEATURES_VERSION, hashedFeatures, type SparseVector } from './hashed/text-features.js';
+export { type NetworkExample, trainNetwork } from './hashed/train-network.js';
 export { checkCompatible, loadSeverityModel } from './load-severity-model.js';
 export { MLP_FAMILY, mlpFamily } from './mlp/mlp-family.js';
 export { MlpSeverityModel } from './mlp/mlp-model.js';
