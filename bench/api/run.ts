@@ -255,6 +255,14 @@ async function measure(
   return r;
 }
 
+/** Options of a fixed-rate run: enough connections that a slow answer does not stop the offered rate. */
+const fixedRate = (rate: number, pid: number | undefined) => ({
+  connections: Math.min(100, Math.max(4, Math.ceil(rate / 10))),
+  duration: DURATION,
+  rate,
+  pid,
+});
+
 /** The latency target: the offered rate actually served, without errors, at p95 < 100 ms. */
 const targetMet = (r: RunResult) => r.latencyMs.p95 < 100 && r.reqPerSec >= 0.98 * RATE && r.non2xx === 0;
 
@@ -354,13 +362,7 @@ async function main(): Promise<void> {
           `${service.address}/api/v1/predict`,
           bodies,
           auth,
-          {
-            // Enough connections that a slow answer does not stop the offered rate.
-            connections: Math.min(100, Math.max(4, Math.ceil(rate / 10))),
-            duration: DURATION,
-            rate,
-            pid: service.child.pid,
-          },
+          fixedRate(rate, service.child.pid),
         ),
       );
     }
@@ -404,12 +406,7 @@ async function main(): Promise<void> {
       `${service.address}/api/v1/predict`,
       bodies,
       auth,
-      {
-        connections: Math.min(100, Math.max(4, Math.ceil(RATE / 10))),
-        duration: DURATION,
-        rate: RATE,
-        pid: service.child.pid,
-      },
+      fixedRate(RATE, service.child.pid),
     );
     runs.push(shedding);
 
@@ -429,12 +426,7 @@ async function main(): Promise<void> {
         `${service.address}/api/v1/predict`,
         bodies,
         auth,
-        {
-          connections: Math.min(100, Math.max(4, Math.ceil(RATE / 10))),
-          duration: DURATION,
-          rate: RATE,
-          pid: service.child.pid,
-        },
+        fixedRate(RATE, service.child.pid),
       );
       runs.push(throughput, fixedCluster);
       clusterRuns = { throughput, fixed: fixedCluster };
