@@ -147,6 +147,8 @@ try {
     try {
       await checkGraph('postgres', pg);
     } finally {
+      // No background snapshot read may hold a lock on the tables the drop takes (it deadlocked in CI).
+      await pg.adjacency?.close();
       await pg.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await pg.close();
     }

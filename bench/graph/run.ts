@@ -440,6 +440,8 @@ try {
         ),
       );
     } finally {
+      // No background snapshot read may hold a lock on the tables the drop takes.
+      await g.adjacency?.close();
       await g.pool.query(
         `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_noidx CASCADE;
          DROP SCHEMA IF EXISTS ${schema}_fresh CASCADE`,

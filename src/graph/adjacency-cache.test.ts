@@ -170,3 +170,17 @@ test('loads whose snapshot answered nothing before the next write back off', asy
   await cache.neighbours('actor:H');
   assert.equal(cache.stats().hits, 1);
 });
+
+test('close waits for the running load and starts no other (the store then closes with no read in flight)', async () => {
+  const { source, calls, bump } = starSource(5, 30);
+  const cache = new AdjacencyCache(source);
+  await cache.neighbours('actor:H');
+  await cache.close();
+  assert.equal(cache.stats().edges, 5, 'close resolved only after the load that was running had finished');
+  assert.equal(calls.load, 1);
+  bump();
+  await cache.neighbours('actor:H');
+  await cache.settled();
+  assert.equal(calls.load, 1, 'a stale query after close answers from the database and starts no load');
+  assert.equal(calls.database, 2);
+});

@@ -102,6 +102,7 @@ export class AdjacencyCache {
   readonly #maxNodeChars: number;
   #loaded: Loaded | undefined;
   #pending: Promise<void> | undefined;
+  #closed = false;
   /** Loads in a row whose snapshot answered no query, and when the next load may start (performance.now()). */
   #unused = 0;
   #nextLoadAt = 0;
@@ -167,9 +168,18 @@ export class AdjacencyCache {
     while (this.#pending) await this.#pending;
   }
 
-  /** Starts a background reload unless one is running or the back-off says wait. */
+  /**
+   * Starts no more reloads and resolves when the running one has finished, so the
+   * store can close its connections (and a caller drop its tables) with no read in flight.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.settled();
+  }
+
+  /** Starts a background reload unless one is running, the cache is closed or the back-off says wait. */
   #reload(): void {
-    if (this.#pending || performance.now() < this.#nextLoadAt) return;
+    if (this.#closed || this.#pending || performance.now() < this.#nextLoadAt) return;
     // After the current query: SQLite reads synchronously, and the query that noticed the write should not wait.
     this.#pending = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.#load())

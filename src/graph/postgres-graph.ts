@@ -261,6 +261,7 @@ export class PostgresGraph implements GraphStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.adjacency?.close();
     if (this.#owned) await this.pool.end();
   }
 

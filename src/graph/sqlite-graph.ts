@@ -202,6 +202,7 @@ export class SqliteGraph implements GraphStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.adjacency?.close();
     this.#statements.clear();
     if (this.#owned) this.db.close();
   }
