@@ -1,7 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { validate } from '../core/index.js';
-import { AdjacencyBuilder, type AdjacencySnapshot } from './adjacency-snapshot.js';
+import { AdjacencyDelta } from './adjacency-delta.js';
+import { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { TraversalScratch } from './adjacency-traverse.js';
+import type { WriteEffect } from './apply-plan.js';
 import type { NeighbourOptions, NeighbourResult } from './contract.js';
 import type { GraphNode } from './schema.js';
 import { neighbourQuery, nodeNotFound } from './traversal.js';
@@ -20,6 +22,17 @@ export const AdjacencyCacheOptionsSchema = Type.Object(
      * their JSON text totals at most this many characters. Default 16,000,000 (about 32 MB).
      */
     maxNodeChars: Type.Optional(Type.Integer({ minimum: 0 })),
+    /**
+     * Apply this process's own additive writes (see {@link AdjacencyCache.applied}) to the
+     * snapshot in place instead of reloading it. Default true; false restores invalidation
+     * by every write (benchmarks compare the two).
+     */
+    inPlace: Type.Optional(Type.Boolean()),
+    /**
+     * Edges added in place after which a full reload compacts them into a new snapshot
+     * (in the background; the current one keeps answering). Default 10,000.
+     */
+    maxDeltaEdges: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );
@@ -47,17 +60,37 @@ export interface AdjacencySource {
   neighboursInDatabase(start: string, options: NeighbourOptions): Promise<NeighbourResult>;
 }
 
+/**
+ * A write this process committed, as its store reports it to the cache: the generation
+ * tokens read inside the writing transaction before its first write and after its last,
+ * while no other writer could commit (SQLite: the immediate transaction's write lock;
+ * PostgreSQL: the `graph_generation` row locked first), so the graph at `after` is the
+ * graph at `before` plus exactly this write; and what it did ({@link WriteEffect}).
+ */
+export interface OwnWrite extends WriteEffect {
+  before: string;
+  after: string;
+}
+
 /** Counters of an {@link AdjacencyCache}, for benchmarks, tests and metrics. */
 export interface AdjacencyCacheStats {
   /** Full loads of the graph's structure (the first, and one after each write, unless backing off). */
   loads: number;
   /** Milliseconds of the last load (read and build). */
   lastLoadMs: number;
-  /** Nodes and edges of the current snapshot (0 when none). */
+  /** Nodes and edges of the current snapshot with those added in place (0 when none). */
   nodes: number;
   edges: number;
-  /** Bytes of the current snapshot's typed arrays. */
+  /** Nodes and edges added in place since the last load. */
+  deltaNodes: number;
+  deltaEdges: number;
+  /** Bytes of the current snapshot's typed arrays (and the delta's). */
   arrayBytes: number;
+  /** Own writes applied in place; own writes that could not be (the next query then finds the cache stale). */
+  applied: number;
+  notApplied: number;
+  /** Reloads started because the delta passed `maxDeltaEdges`. */
+  compactions: number;
   /**
    * Queries answered from the snapshot; in the database because the snapshot was missing or
    * older than the last write (a reload then runs in the background); in the database because
@@ -73,11 +106,15 @@ export interface AdjacencyCacheStats {
 
 interface Loaded {
   generation: string;
-  snapshot: AdjacencySnapshot | undefined;
+  /** The snapshot and what was added to it in place; undefined over `maxEdges`. */
+  graph: AdjacencyDelta | undefined;
   scratch: TraversalScratch | undefined;
   /** Queries this snapshot answered. */
   hits: number;
 }
+
+/** Own writes kept while a load runs, to bring its snapshot up to date (oldest dropped first). */
+const MAX_LOGGED_WRITES = 1000;
 
 /**
  * An exact in-process cache for {@link GraphStore.neighbours}, the same for both
@@ -92,17 +129,31 @@ interface Loaded {
  * loads whose snapshot answered nothing before the next write back off (the wait
  * before the next load doubles, in multiples of the load's own time, up to 64×).
  *
- * Memory is bounded: the snapshot only up to `maxEdges` edges (above it, queries
- * go to the database), the node rows by `maxNodeChars`. Answers equal the
- * database traversal's, including order, `reached`, `truncated` and `via`.
+ * The store's own writes need no reload: it reports each committed `apply()`
+ * ({@link AdjacencyCache.applied}) with the generation before and after it, and
+ * when the snapshot is at `before` and the write only added nodes and edges (and
+ * changed node rows), they are added to an {@link AdjacencyDelta} beside the
+ * snapshot, the changed rows dropped, and the snapshot is at `after`. Writes by
+ * anyone else, and own writes that changed or removed edges, still move the
+ * generation past the snapshot's and cost a reload. A delta past `maxDeltaEdges`
+ * is compacted by a reload in the background.
+ *
+ * Memory is bounded: the snapshot only up to `maxEdges` edges, those added in
+ * place included (above it, queries go to the database), the node rows by
+ * `maxNodeChars`. Answers equal the database traversal's, including order,
+ * `reached`, `truncated` and `via`.
  */
 export class AdjacencyCache {
   readonly #source: AdjacencySource;
   readonly #maxEdges: number;
   readonly #maxNodeChars: number;
+  readonly #inPlace: boolean;
+  readonly #maxDeltaEdges: number;
   #loaded: Loaded | undefined;
   #pending: Promise<void> | undefined;
   #closed = false;
+  /** Own writes reported while a load runs (undefined when none runs): replayed on its snapshot. */
+  #log: OwnWrite[] | undefined;
   /** Loads in a row whose snapshot answered no query, and when the next load may start (performance.now()). */
   #unused = 0;
   #nextLoadAt = 0;
@@ -110,7 +161,16 @@ export class AdjacencyCache {
   #rows = new Map<string, string>();
   #rowsGeneration: string | undefined;
   #rowChars = 0;
-  readonly #stats = { loads: 0, lastLoadMs: 0, hits: 0, stale: 0, fallbacks: 0 };
+  readonly #stats = {
+    loads: 0,
+    lastLoadMs: 0,
+    hits: 0,
+    stale: 0,
+    fallbacks: 0,
+    applied: 0,
+    notApplied: 0,
+    compactions: 0,
+  };
 
   constructor(source: AdjacencySource, options: AdjacencyCacheOptions = {}) {
     const o = Object.freeze(
@@ -119,6 +179,8 @@ export class AdjacencyCache {
     this.#source = source;
     this.#maxEdges = o.maxEdges ?? 1_000_000;
     this.#maxNodeChars = o.maxNodeChars ?? 16_000_000;
+    this.#inPlace = o.inPlace ?? true;
+    this.#maxDeltaEdges = o.maxDeltaEdges ?? 10_000;
   }
 
   /** Implements {@link GraphStore.neighbours} from the snapshot (or the database above `maxEdges`). */
@@ -128,36 +190,63 @@ export class AdjacencyCache {
     const loaded = this.#loaded;
     if (!loaded || loaded.generation !== generation) {
       this.#stats.stale++;
-      this.#reload();
+      this.#reload(false);
       return this.#source.neighboursInDatabase(start, options);
     }
-    const { snapshot, scratch } = loaded;
-    if (!snapshot || !scratch) {
+    const { graph, scratch } = loaded;
+    if (!graph || !scratch) {
       this.#stats.fallbacks++;
       return this.#source.neighboursInDatabase(start, options);
     }
-    const startNode = snapshot.indexOf(start);
+    const startNode = graph.indexOf(start);
     if (startNode === undefined) throw nodeNotFound(start);
     this.#stats.hits++;
     loaded.hits++;
-    const found = scratch.neighbours(snapshot, startNode, query);
-    const ids = found.chosen.map((c) => snapshot.ids[c.node] as string);
+    const found = scratch.neighbours(graph, startNode, query);
+    const ids = found.chosen.map((c) => graph.idOf(c.node));
     const nodes = await this.#nodeRows(ids, loaded.generation);
     const neighbours = found.chosen.flatMap((c, i) => {
       const node = nodes[i];
-      return node ? [{ node, depth: c.depth, via: snapshot.edgeRef(c.edge) }] : [];
+      return node ? [{ node, depth: c.depth, via: graph.edgeRef(c.edge) }] : [];
     });
     return { start, neighbours, reached: found.reached, truncated: found.truncated };
   }
 
+  /**
+   * Called by the store after each `apply()` it committed (see {@link OwnWrite}). When the
+   * snapshot is at `write.before` and the write is additive, it is applied in place and the
+   * snapshot is at `write.after`; otherwise nothing changes here and the next query finds the
+   * cache stale. Writes reported while a load runs are replayed on the loaded snapshot.
+   */
+  applied(write: OwnWrite): void {
+    if (!this.#inPlace || this.#closed || write.before === write.after) return;
+    if (this.#log) {
+      this.#log.push(write);
+      if (this.#log.length > MAX_LOGGED_WRITES) this.#log.shift();
+    }
+    const loaded = this.#loaded;
+    if (!loaded || loaded.generation !== write.before) return;
+    if (!this.#applyTo(loaded, write)) {
+      this.#stats.notApplied++;
+      return;
+    }
+    this.#stats.applied++;
+    if ((loaded.graph?.addedEdges ?? 0) > this.#maxDeltaEdges) {
+      this.#stats.compactions++;
+      this.#reload(true);
+    }
+  }
+
   /** Current counters. */
   stats(): AdjacencyCacheStats {
-    const s = this.#loaded?.snapshot;
+    const g = this.#loaded?.graph;
     return {
       ...this.#stats,
-      nodes: s?.nodeCount ?? 0,
-      edges: s?.edgeCount ?? 0,
-      arrayBytes: s?.arrayBytes ?? 0,
+      nodes: g?.nodeCount ?? 0,
+      edges: g?.edgeCount ?? 0,
+      deltaNodes: g?.addedNodes ?? 0,
+      deltaEdges: g?.addedEdges ?? 0,
+      arrayBytes: g ? g.base.arrayBytes + g.arrayBytes : 0,
       nodeRows: this.#rows.size,
       nodeChars: this.#rowChars,
     };
@@ -177,50 +266,81 @@ export class AdjacencyCache {
     await this.settled();
   }
 
-  /** Starts a background reload unless one is running, the cache is closed or the back-off says wait. */
-  #reload(): void {
-    if (this.#closed || this.#pending || performance.now() < this.#nextLoadAt) return;
+  /** Adds an additive own write at the snapshot's generation; false when it cannot be applied exactly. */
+  #applyTo(loaded: Loaded, write: OwnWrite): boolean {
+    const graph = loaded.graph;
+    const added = write.added;
+    if (!graph || !added) return false;
+    if (graph.edgeCount + added.edges.length > this.#maxEdges) return false;
+    if (!graph.add(added.nodes, added.edges)) return false;
+    loaded.generation = write.after;
+    if (this.#rowsGeneration === write.before) {
+      for (const id of write.updated) {
+        const json = this.#rows.get(id);
+        if (json === undefined) continue;
+        this.#rows.delete(id);
+        this.#rowChars -= json.length;
+      }
+      this.#rowsGeneration = write.after;
+    }
+    return true;
+  }
+
+  /**
+   * Starts a background reload unless one is running, the cache is closed or the back-off says
+   * wait. `compact`: the snapshot is current, keep answering from it until the new one is built.
+   */
+  #reload(compact: boolean): void {
+    if (this.#closed || this.#pending || (!compact && performance.now() < this.#nextLoadAt)) return;
     // After the current query: SQLite reads synchronously, and the query that noticed the write should not wait.
     this.#pending = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.#load())
+      .then(() => this.#load(compact))
       .catch(() => {
         // A failed load leaves no snapshot: queries stay on the database (which reports its own errors).
       })
       .finally(() => {
         this.#pending = undefined;
+        this.#log = undefined;
       });
   }
 
-  async #load(): Promise<void> {
-    const t0 = performance.now();
+  async #load(compact: boolean): Promise<void> {
     const previous = this.#loaded;
+    // An own write may have brought the snapshot up to date since the query that found it stale.
+    if (!compact && previous && (await this.#source.generation()) === previous.generation) return;
+    const t0 = performance.now();
     this.#unused = previous && previous.hits === 0 ? this.#unused + 1 : 0;
-    this.#loaded = undefined;
+    if (!compact) this.#loaded = undefined;
+    this.#log = [];
     const builder = new AdjacencyBuilder(this.#maxNodeChars);
     const generation = await this.#source.load(builder, this.#maxEdges);
     let loaded: Loaded;
-    this.#rows = new Map(builder.rows);
-    this.#rowChars = builder.rowChars;
     if (generation === false) {
       // Over the budget: remember it for the generation read now, so queries do not retry until the next write.
       loaded = {
         generation: await this.#source.generation(),
-        snapshot: undefined,
+        graph: undefined,
         scratch: undefined,
         hits: 0,
       };
+      this.#rows = new Map(builder.rows);
+      this.#rowChars = builder.rowChars;
     } else {
-      const snapshot = builder.build();
-      loaded = { generation, snapshot, scratch: new TraversalScratch(snapshot.nodeCount), hits: 0 };
+      const graph = new AdjacencyDelta(builder.build());
+      loaded = { generation, graph, scratch: new TraversalScratch(graph.nodeCount), hits: 0 };
+      this.#rows = new Map(builder.rows);
+      this.#rowChars = builder.rowChars;
       this.#rowsGeneration = generation;
+      // Own writes committed after the load's read, in order: each applies when it starts where the last ended.
+      for (const write of this.#log) if (write.before === loaded.generation) this.#applyTo(loaded, write);
     }
+    this.#log = undefined;
     this.#stats.loads++;
     const ms = performance.now() - t0;
     this.#stats.lastLoadMs = ms;
     this.#nextLoadAt = this.#unused === 0 ? 0 : performance.now() + ms * 2 ** Math.min(this.#unused, 6);
     this.#loaded = loaded;
   }
-
   /** The node rows of `ids` (undefined where the database has none), from the row cache where it has them. */
   async #nodeRows(ids: readonly string[], generation: string): Promise<(GraphNode | undefined)[]> {
     if (this.#rowsGeneration !== generation) {

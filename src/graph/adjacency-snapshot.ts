@@ -128,12 +128,12 @@ export class AdjacencySnapshot {
 
   /** A lookup table over the node type codes (1: in `types`), or undefined when `types` is. */
   nodeTypeMask(types: readonly NodeType[] | undefined): Uint8Array | undefined {
-    return types ? mask(this.nodeTypes, types) : undefined;
+    return types ? codeMask(this.nodeTypes, types) : undefined;
   }
 
   /** A lookup table over the edge type codes (1: in `types`), or undefined when `types` is. */
   edgeTypeMask(types: readonly EdgeType[] | undefined): Uint8Array | undefined {
-    return types ? mask(this.edgeTypes, types) : undefined;
+    return types ? codeMask(this.edgeTypes, types) : undefined;
   }
 
   /** Bytes held by the typed arrays (the id strings and their map come on top). */
@@ -153,7 +153,8 @@ export class AdjacencySnapshot {
   }
 }
 
-function mask<T extends string>(table: readonly T[], wanted: readonly T[]): Uint8Array {
+/** A lookup table over the codes of `table` (1 where the value is in `wanted`). */
+export function codeMask<T extends string>(table: readonly T[], wanted: readonly T[]): Uint8Array {
   const set = new Set(wanted);
   return Uint8Array.from(table, (t) => (set.has(t) ? 1 : 0));
 }

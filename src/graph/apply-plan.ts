@@ -3,6 +3,7 @@ import { normaliseName, normaliseXid } from './normalise.js';
 import {
   type AliasEntry,
   type EdgeInput,
+  type EdgeRef,
   edgeAllowed,
   type GraphBatch,
   type GraphEdge,
@@ -224,4 +225,43 @@ export function planApply(
     })
     .map(([, e]) => e);
   return { nodeRows, aliasRows: [...aliasRows.values()], edgeRows: changedEdges, created, updated };
+}
+
+/**
+ * What one `apply()` did to the graph's structure (node ids and types, edge keys and
+ * confidences), for the writer's adjacency cache: the nodes and edges it created and the
+ * existing nodes whose row it changed. `added` is undefined when it also changed an
+ * existing edge's confidence or removed edges, which the cache does not apply in place.
+ */
+export interface WriteEffect {
+  added: { nodes: { id: string; type: NodeType }[]; edges: EdgeRef[] } | undefined;
+  updated: string[];
+}
+
+/** The {@link WriteEffect} of `plan` (planned against `existingEdges`) followed by `edgesRemoved` removals. */
+export function writeEffect(
+  plan: ApplyPlan,
+  existingEdges: ReadonlyMap<string, { confidence: number }>,
+  edgesRemoved: number,
+): WriteEffect {
+  const updated = plan.nodeRows.filter((n) => !n.isNew).map((n) => n.id);
+  const nodes = plan.nodeRows.filter((n) => n.isNew).map((n) => ({ id: n.id, type: n.type }));
+  const edges: EdgeRef[] = [];
+  let additive = edgesRemoved === 0;
+  for (const e of plan.edgeRows) {
+    const before = existingEdges.get(edgeKey(e));
+    // Props are not part of the structure: a props-only change leaves it as it is.
+    if (before) additive &&= before.confidence === e.confidence;
+    else
+      edges.push({
+        src: e.src,
+        srcType: e.srcType,
+        type: e.type,
+        dst: e.dst,
+        dstType: e.dstType,
+        source: e.source,
+        confidence: e.confidence,
+      });
+  }
+  return { added: additive ? { nodes, edges } : undefined, updated };
 }

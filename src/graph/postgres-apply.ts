@@ -6,6 +6,8 @@ import {
   planApply,
   type StoredNodeCore,
   stableJson,
+  type WriteEffect,
+  writeEffect,
 } from './apply-plan.js';
 import type { ApplyOptions } from './contract.js';
 import {
@@ -22,7 +24,8 @@ import type { ApplyResult, GraphBatch } from './schema.js';
 /**
  * `apply()` on PostgreSQL: inside the caller's transaction (which holds the graph
  * write lock), read the stored state of the batch, plan with `planApply`, and
- * write what changes with multi-row `unnest` statements.
+ * write what changes with multi-row `unnest` statements. Returns the result and
+ * what the write did to the structure (for the writer's adjacency cache).
  */
 export async function applyPostgres(
   q: Query,
@@ -30,7 +33,7 @@ export async function applyPostgres(
   batch: GraphBatch,
   options: ApplyOptions,
   now: string,
-): Promise<ApplyResult> {
+): Promise<{ result: ApplyResult; effect: WriteEffect }> {
   const existing = new Map<string, StoredNodeCore>();
   const ids = batchNodeIds(batch);
   for (const part of chunks(ids)) {
@@ -62,13 +65,14 @@ export async function applyPostgres(
       client,
     );
   }
-  return {
+  const result = {
     nodesCreated: plan.created,
     nodesUpdated: plan.updated,
     edgesWritten: plan.edgeRows.length,
     edgesRemoved,
     aliasesAdded,
   };
+  return { result, effect: writeEffect(plan, existingEdges, edgesRemoved) };
 }
 
 async function removeReplaced(

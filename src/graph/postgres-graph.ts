@@ -1,7 +1,12 @@
 import pg from 'pg';
 import { AppError, type Clock, systemClock } from '../core/index.js';
 import type { Migration } from '../store/index.js';
-import { AdjacencyCache, type AdjacencyCacheOptions, type AdjacencySource } from './adjacency-cache.js';
+import {
+  AdjacencyCache,
+  type AdjacencyCacheOptions,
+  type AdjacencySource,
+  type OwnWrite,
+} from './adjacency-cache.js';
 import type { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { aliasMatches } from './alias-filter.js';
 import { edgeKey } from './apply-plan.js';
@@ -284,9 +289,24 @@ export class PostgresGraph implements GraphStore {
 
   async apply(batch: GraphBatch, options: ApplyOptions = {}): Promise<ApplyResult> {
     const now = new Date(this.#clock.now()).toISOString();
-    return this.#transaction((client) =>
-      applyPostgres((sql, params, on) => this.#q(sql, params, on), client, batch, options, now),
-    );
+    const cache = this.adjacency;
+    const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], on?: Queryable) =>
+      this.#q<R>(sql, params, on);
+    let write: OwnWrite | undefined;
+    const result = await this.#transaction(async (client) => {
+      // The generation row locked before the first write: no other transaction can bump it (every
+      // write to nodes or edges does, by trigger) until this one ends, so `after` is `before` plus
+      // exactly this write.
+      const generation = async (lock: boolean) =>
+        (await q<{ n: string }>(`SELECT n FROM graph_generation${lock ? ' FOR UPDATE' : ''}`, [], client))[0]
+          ?.n ?? '';
+      const before = cache ? await generation(true) : '';
+      const { result, effect } = await applyPostgres(q, client, batch, options, now);
+      if (cache) write = { before, after: await generation(false), ...effect };
+      return result;
+    });
+    if (write) cache?.applied(write);
+    return result;
   }
 
   async getNodes(ids: readonly string[]): Promise<GraphNode[]> {

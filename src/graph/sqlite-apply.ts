@@ -6,6 +6,8 @@ import {
   planApply,
   type StoredNodeCore,
   stableJson,
+  type WriteEffect,
+  writeEffect,
 } from './apply-plan.js';
 import type { ApplyOptions } from './contract.js';
 import type { ApplyResult, GraphBatch } from './schema.js';
@@ -19,8 +21,13 @@ import { EDGE_COLS, type EdgeRowDb, type NodeRowDb, toNode } from './sqlite-rows
 
 type Stmt = (sql: string) => Database.Statement;
 
-/** Applies one batch; call inside a transaction. */
-export function applySqlite(stmt: Stmt, batch: GraphBatch, options: ApplyOptions, now: string): ApplyResult {
+/** Applies one batch; call inside a transaction. Returns its result and what it did to the structure. */
+export function applySqlite(
+  stmt: Stmt,
+  batch: GraphBatch,
+  options: ApplyOptions,
+  now: string,
+): { result: ApplyResult; effect: WriteEffect } {
   const ids = batchNodeIds(batch);
   const existing = new Map<string, StoredNodeCore>();
   const nodeRows = stmt(
@@ -44,13 +51,14 @@ export function applySqlite(stmt: Stmt, batch: GraphBatch, options: ApplyOptions
   const edgesRemoved = removeReplaced(stmt, batch, options);
   const aliasesAdded = write(stmt, plan);
   if (aliasesAdded > 0) bumpAliasRevision(stmt);
-  return {
+  const result = {
     nodesCreated: plan.created,
     nodesUpdated: plan.updated,
     edgesWritten: plan.edgeRows.length,
     edgesRemoved,
     aliasesAdded,
   };
+  return { result, effect: writeEffect(plan, existingEdges, edgesRemoved) };
 }
 
 function removeReplaced(stmt: Stmt, batch: GraphBatch, options: ApplyOptions): number {

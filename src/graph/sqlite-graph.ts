@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, type Clock, systemClock } from '../core/index.js';
 import type { Migration } from '../store/index.js';
-import { AdjacencyCache, type AdjacencyCacheOptions, type AdjacencySource } from './adjacency-cache.js';
+import {
+  AdjacencyCache,
+  type AdjacencyCacheOptions,
+  type AdjacencySource,
+  type OwnWrite,
+} from './adjacency-cache.js';
 import type { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { aliasMatches } from './alias-filter.js';
 import { edgeKey } from './apply-plan.js';
@@ -210,7 +215,22 @@ export class SqliteGraph implements GraphStore {
   async apply(batch: GraphBatch, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.#open();
     const now = new Date(this.#clock.now()).toISOString();
-    return this.db.transaction(() => applySqlite((sql) => this.#stmt(sql), batch, options, now)).immediate();
+    const cache = this.adjacency;
+    // The generation before the first write and after the last, inside the immediate transaction:
+    // no other connection can commit in between (we hold the write lock, so `data_version` stays),
+    // and nothing else runs on this connection (synchronous), so `total_changes()` moves by ours only.
+    let write: OwnWrite | undefined;
+    const result = this.db
+      .transaction(() => {
+        const before = cache ? this.#generation() : '';
+        const { result, effect } = applySqlite((sql) => this.#stmt(sql), batch, options, now);
+        if (cache) write = { before, after: this.#generation(), ...effect };
+        return result;
+      })
+      .immediate();
+    // Committed: this connection's own commit leaves `data_version` as it was, so `after` is the token now.
+    if (write) cache?.applied(write);
+    return result;
   }
 
   async getNodes(ids: readonly string[]): Promise<GraphNode[]> {
