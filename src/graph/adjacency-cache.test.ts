@@ -184,3 +184,116 @@ test('close waits for the running load and starts no other (the store then close
   assert.equal(calls.load, 1, 'a stale query after close answers from the database and starts no load');
   assert.equal(calls.database, 2);
 });
+
+/**
+ * A graph whose load reads what it holds when it starts (as a repeatable-read snapshot would)
+ * and returns after `loadMs`; `write` changes it as a committed own write and reports it.
+ */
+function liveSource(loadMs: number) {
+  let generation = 1;
+  const nodes = new Map<string, NodeType>([['actor:H', 'Actor']]);
+  const edges: { dst: string; confidence: number }[] = [];
+  let loads = 0;
+  const source: AdjacencySource = {
+    generation: async () => String(generation),
+    load: async (builder) => {
+      loads++;
+      const at = { generation, nodes: [...nodes], edges: [...edges] };
+      await new Promise((resolve) => setTimeout(resolve, loadMs));
+      for (const [id, type] of at.nodes) builder.node(id, type);
+      for (const e of at.edges) builder.edge('actor:H', 'USES', e.dst, 't', e.confidence);
+      return String(at.generation);
+    },
+    getNodes: async (ids) =>
+      ids.flatMap((id) => {
+        const type = nodes.get(id);
+        return type
+          ? [{ id, type, name: id, props: {}, sources: ['t'], createdAt: 'c', updatedAt: 'u' }]
+          : [];
+      }),
+    neighboursInDatabase: async (start): Promise<NeighbourResult> => ({
+      start,
+      neighbours: [],
+      reached: -1,
+      truncated: false,
+    }),
+  };
+  /** A new leaf `id` of H; `own`: reported to `cache` as this process's write. */
+  const write = (cache: AdjacencyCache, id: string, own = true) => {
+    const before = String(generation++);
+    nodes.set(id, 'Malware');
+    edges.push({ dst: id, confidence: 0.5 });
+    const edge = {
+      src: 'actor:H',
+      srcType: 'Actor' as const,
+      type: 'USES' as const,
+      dst: id,
+      dstType: 'Malware' as const,
+      source: 't',
+      confidence: 0.5,
+    };
+    if (own)
+      cache.applied({
+        before,
+        after: String(generation),
+        added: { nodes: [{ id, type: 'Malware' }], edges: [edge] },
+        updated: [],
+      });
+  };
+  return { source, write, loads: () => loads };
+}
+
+const leafIds = async (cache: AdjacencyCache) =>
+  (await cache.neighbours('actor:H')).neighbours.map((n) => n.node.id);
+
+test('own writes apply in place; those made while a load runs are replayed on its snapshot', async () => {
+  const live = liveSource(30);
+  const cache = new AdjacencyCache(live.source);
+  await cache.neighbours('actor:H');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  // The load has read generation 1; these two writes come after it.
+  live.write(cache, 'malware:B');
+  live.write(cache, 'malware:A');
+  await cache.settled();
+  assert.deepEqual(await leafIds(cache), ['malware:A', 'malware:B']);
+  live.write(cache, 'malware:C');
+  assert.deepEqual(await leafIds(cache), ['malware:A', 'malware:B', 'malware:C']);
+  const s = cache.stats();
+  assert.deepEqual([s.loads, s.stale, s.hits, s.applied, s.deltaEdges], [1, 1, 2, 3, 3]);
+  assert.equal(live.loads(), 1);
+  // Another process's write, then an own one starting after it: the chain is broken, so stale.
+  live.write(cache, 'malware:D', false);
+  live.write(cache, 'malware:E');
+  assert.equal((await cache.neighbours('actor:H')).reached, -1, 'from the database');
+  await cache.settled();
+  assert.deepEqual(await leafIds(cache), ['malware:A', 'malware:B', 'malware:C', 'malware:D', 'malware:E']);
+  assert.equal(cache.stats().deltaEdges, 0);
+});
+
+test('past maxDeltaEdges a reload compacts the delta while the current snapshot keeps answering', async () => {
+  const live = liveSource(30);
+  const cache = new AdjacencyCache(live.source, { maxDeltaEdges: 1 });
+  await cache.neighbours('actor:H');
+  await cache.settled();
+  live.write(cache, 'malware:A');
+  live.write(cache, 'malware:B');
+  assert.equal(cache.stats().compactions, 1);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(await leafIds(cache), ['malware:A', 'malware:B'], 'while the compaction runs');
+  live.write(cache, 'malware:C');
+  assert.deepEqual(await leafIds(cache), ['malware:A', 'malware:B', 'malware:C']);
+  await cache.settled();
+  assert.deepEqual(await leafIds(cache), ['malware:A', 'malware:B', 'malware:C']);
+  const s = cache.stats();
+  assert.deepEqual([s.loads, s.stale, s.deltaEdges, s.edges], [2, 1, 1, 3], 'C replayed on the new snapshot');
+});
+
+test('with inPlace false own writes invalidate like any other', async () => {
+  const live = liveSource(0);
+  const cache = new AdjacencyCache(live.source, { inPlace: false });
+  await cache.neighbours('actor:H');
+  await cache.settled();
+  live.write(cache, 'malware:A');
+  assert.equal((await cache.neighbours('actor:H')).reached, -1);
+  assert.equal(cache.stats().applied, 0);
+});

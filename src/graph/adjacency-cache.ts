@@ -332,7 +332,8 @@ export class AdjacencyCache {
       this.#rowChars = builder.rowChars;
       this.#rowsGeneration = generation;
       // Own writes committed after the load's read, in order: each applies when it starts where the last ended.
-      for (const write of this.#log) if (write.before === loaded.generation) this.#applyTo(loaded, write);
+      for (const write of this.#log)
+        if (write.before === loaded.generation && this.#applyTo(loaded, write)) this.#stats.applied++;
     }
     this.#log = undefined;
     this.#stats.loads++;
