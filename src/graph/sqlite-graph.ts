@@ -46,6 +46,7 @@ import type {
 } from './schema.js';
 import { applySqlite } from './sqlite-apply.js';
 import { migrateSqliteGraph } from './sqlite-migrate.js';
+import { SqliteOwnWrites } from './sqlite-own-writes.js';
 import {
   itemsetsSqlite,
   patternInfoSqlite,
@@ -116,6 +117,8 @@ export class SqliteGraph implements GraphStore {
   readonly #statements = new Map<string, Database.Statement>();
   /** The cache serving {@link SqliteGraph.neighbours}, when on. */
   readonly adjacency: AdjacencyCache | undefined;
+  /** Reports this connection's committed `apply()`s to the cache. */
+  readonly #ownWrites: SqliteOwnWrites | undefined;
   #closed = false;
 
   constructor(
@@ -128,11 +131,17 @@ export class SqliteGraph implements GraphStore {
     this.#owned = owned;
     this.#clock = clock;
     this.adjacency = adjacency === false ? undefined : new AdjacencyCache(this.#adjacencySource(), adjacency);
+    this.#ownWrites = this.adjacency
+      ? new SqliteOwnWrites(db, (sql) => this.#stmt(sql), this.adjacency)
+      : undefined;
   }
 
   #adjacencySource(): AdjacencySource {
     return {
-      generation: async () => this.#generation(),
+      generation: async () => {
+        this.#ownWrites?.settle();
+        return this.#generation();
+      },
       load: async (builder, maxEdges) => this.#loadAdjacency(builder, maxEdges),
       getNodes: (ids) => this.getNodes(ids),
       neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
@@ -216,6 +225,7 @@ export class SqliteGraph implements GraphStore {
     this.#open();
     const now = new Date(this.#clock.now()).toISOString();
     const cache = this.adjacency;
+    this.#ownWrites?.settle();
     // The generation before the first write and after the last, inside the immediate transaction:
     // no other connection can commit in between (we hold the write lock, so `data_version` stays),
     // and nothing else runs on this connection (synchronous), so `total_changes()` moves by ours only.
@@ -228,8 +238,9 @@ export class SqliteGraph implements GraphStore {
         return result;
       })
       .immediate();
-    // Committed: this connection's own commit leaves `data_version` as it was, so `after` is the token now.
-    if (write) cache?.applied(write);
+    // This connection's own commit leaves `data_version` as it was, so once committed `after` is the
+    // token; inside a transaction opened by the caller, the write is reported when that one has committed.
+    if (write) this.#ownWrites?.written(write);
     return result;
   }
 
