@@ -6,6 +6,9 @@
  * catalogue load, pattern mining and enrichment. See bench/graph/README.md.
  *
  *   npm run bench:graph -- [--data-dir ../shared/data] [--queries 300] [--seed 7] [--backends sqlite,postgres]
+ *     [--runs all|writes] [--write-ms 200] [--group 4] [--gap-ms 5]
+ *
+ * `--runs writes` skips everything but the import and the runs under writes (`under-writes.ts`).
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -16,6 +19,7 @@ import pg from 'pg';
 import { referenceNeighbours } from '../../src/graph/conformance-reach.js';
 import {
   type AdjacencyCache,
+  type AdjacencyCacheOptions,
   enrich,
   ensureCatalogueLoaded,
   type GraphStore,
@@ -29,6 +33,8 @@ import {
   type SqliteGraph,
 } from '../../src/graph/index.js';
 import { machine } from '../shared-data.js';
+import { measure, pct, rng, summarise, type Timing, timed } from './timing.js';
+import { timeUnderWrites, type UnderWrites, type UnderWritesConfig } from './under-writes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,6 +42,10 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '300' },
     seed: { type: 'string', default: '7' },
     backends: { type: 'string', default: 'sqlite,postgres' },
+    runs: { type: 'string', default: 'all' },
+    'write-ms': { type: 'string', default: '200' },
+    group: { type: 'string', default: '4' },
+    'gap-ms': { type: 'string', default: '5' },
     'database-url': {
       type: 'string',
       default: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -44,73 +54,12 @@ const { values: args } = parseArgs({
 });
 const QUERIES = Number(args.queries);
 const SEED = Number(args.seed);
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-interface Timing {
-  /** Wall milliseconds. */
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  /** This process's CPU milliseconds (user + system) per query: what the query costs here, whatever the load. */
-  cpuP50: number;
-  cpuP95: number;
-  /** Fraction of queries answered in under 10 ms wall time (the target). */
-  under10ms: number;
-  meanNodes: number;
-}
-
-/** One timed call: wall and this process's CPU milliseconds. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpu: number }> {
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const value = await fn();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const c = process.cpuUsage(c0);
-  return { value, ms, cpu: (c.user + c.system) / 1000 };
-}
-
-function summarise(ms: number[], cpu: number[], nodes: number): Timing {
-  ms.sort((a, b) => a - b);
-  cpu.sort((a, b) => a - b);
-  return {
-    p50: pct(ms, 50),
-    p95: pct(ms, 95),
-    p99: pct(ms, 99),
-    max: ms.at(-1) ?? Number.NaN,
-    cpuP50: pct(cpu, 50),
-    cpuP95: pct(cpu, 95),
-    under10ms: ms.filter((x) => x < 10).length / ms.length,
-    meanNodes: nodes / ms.length,
-  };
-}
-
-async function measure(n: number, fn: (i: number) => Promise<number>): Promise<Timing> {
-  const ms: number[] = [];
-  const cpu: number[] = [];
-  let nodes = 0;
-  for (let i = 0; i < n; i++) {
-    const t = await timed(() => fn(i));
-    nodes += t.value;
-    ms.push(t.ms);
-    cpu.push(t.cpu);
-  }
-  return summarise(ms, cpu, nodes);
-}
+const UNDER_WRITES: UnderWritesConfig = {
+  writeMs: Number(args['write-ms']),
+  group: Number(args.group),
+  gapMs: Number(args['gap-ms']),
+  seed: SEED + 2,
+};
 
 async function time(graph: GraphStore, starts: string[], options: NeighbourOptions): Promise<Timing> {
   for (const s of starts.slice(0, 20)) await graph.neighbours(s, options); // warm-up: caches, statements
@@ -339,13 +288,56 @@ async function catalogueTimes(open: () => Promise<GraphStore>): Promise<Record<s
   }
 }
 
+/** A store on the same data with its own connections and these cache options. */
+type WithCache = (
+  options: AdjacencyCacheOptions,
+) => Promise<GraphStore & { readonly adjacency: AdjacencyCache | undefined }>;
+
+/**
+ * The 2-hop under threat writes twice, each on a store of its own: own writes applied to the
+ * snapshot in place (the default), then with `inPlace: false` (every write invalidates: the code before).
+ */
+async function underWrites(graph: GraphStore, withCache: WithCache, any: string[]) {
+  const techniques = [
+    ...new Set(
+      (await starts(graph, 300, SEED + 3, 'Technique'))
+        .map((id) => id.slice('technique:'.length))
+        .filter((id) => /^T\d{4}(\.\d{3})?$/.test(id)),
+    ),
+  ];
+  const out: Record<string, UnderWrites> = {};
+  for (const inPlace of [true, false]) {
+    const store = await withCache({ inPlace });
+    try {
+      const tag = inPlace ? 'inplace' : 'reload';
+      out[tag] = await timeUnderWrites(store, any, techniques, { depth: 2 }, UNDER_WRITES, tag);
+    } finally {
+      await store.close();
+    }
+  }
+  return { underWritesInPlace: out.inplace, underWritesReload: out.reload };
+}
+
 async function run(
   name: string,
   graph: GraphStore,
   unindexed: () => Promise<GraphStore>,
   fresh: () => Promise<GraphStore>,
   withoutCache: () => Promise<GraphStore>,
+  withCache: WithCache,
 ): Promise<Record<string, unknown>> {
+  if (args.runs === 'writes') {
+    const load = await fill(graph);
+    const stats = await graph.stats();
+    const any = await starts(graph, QUERIES, SEED);
+    return {
+      backend: name,
+      ...load,
+      nodes: stats.nodes,
+      edges: stats.edges,
+      ...(await underWrites(graph, withCache, any)),
+    };
+  }
   const catalogue = await catalogueTimes(fresh);
   const load = await fill(graph);
   const stats = await graph.stats();
@@ -384,8 +376,11 @@ async function run(
   await copy.close();
   const cache = cacheOf(graph)?.stats();
   const coldRuns = await timeCold(graph, any.slice(0, Math.min(50, any.length)), { depth: 2 });
+  // Last: they add threats to the graph.
+  const writes = await underWrites(graph, withCache, any);
   return {
     backend: name,
+    ...writes,
     firstFill,
     cache,
     ...coldRuns,
@@ -420,7 +415,9 @@ try {
     const g = openSqliteGraph({ path: join(dir, 'graph.sqlite') });
     const fresh = async () => openSqliteGraph({ path: join(dir, 'fresh.sqlite') });
     const withoutCache = async () => openSqliteGraph({ path: join(dir, 'graph.sqlite'), adjacency: false });
-    results.push(await run('sqlite', g, () => unindexedSqlite(g, dir), fresh, withoutCache));
+    const withCache: WithCache = async (adjacency) =>
+      openSqliteGraph({ path: join(dir, 'graph.sqlite'), adjacency });
+    results.push(await run('sqlite', g, () => unindexedSqlite(g, dir), fresh, withoutCache, withCache));
     await g.close();
   }
   if (backends.includes('postgres')) {
@@ -430,6 +427,9 @@ try {
     try {
       const fresh = () => openPostgresGraph({ url, schema: `${schema}_fresh`, maxConnections: 2 });
       const withoutCache = () => openPostgresGraph({ url, schema, maxConnections: 2, adjacency: false });
+      // Connections for the writer, the query (and its check) and the background load.
+      const withCache: WithCache = (adjacency) =>
+        openPostgresGraph({ url, schema, maxConnections: 4, adjacency });
       results.push(
         await run(
           'postgres',
@@ -437,6 +437,7 @@ try {
           () => unindexedPostgres(url, schema, `${schema}_noidx`),
           fresh,
           withoutCache,
+          withCache,
         ),
       );
     } finally {
@@ -465,6 +466,18 @@ for (const r of results) {
     process.stdout.write(
       `| ${r.backend} | ${label} | ${f(t)} | ${t.meanNodes ? Math.round(t.meanNodes) : '-'} |\n`,
     );
+  for (const [label, w] of [
+    ['own writes applied in place', r.underWritesInPlace],
+    ['every write reloads (inPlace: false)', r.underWritesReload],
+  ] as const) {
+    if (!w) continue;
+    const u = w as UnderWrites;
+    row(`2-hop under threat writes, ${label}`, u.query);
+    process.stdout.write(
+      `| ${r.backend} | ↳ ${u.groups} groups of ${UNDER_WRITES.group} threats every ${UNDER_WRITES.writeMs} ms (group p50 ${u.groupP50.toFixed(1)} / p95 ${u.groupP95.toFixed(1)} ms); answers: ${u.fromSnapshot} snapshot, ${u.fromDatabase} database; ${u.reloads} reloads (${u.compactions} compactions), ${u.appliedInPlace} writes in place; ${u.differing} of ${u.checked} checked differ from the reference; run ${(u.runWallMs / 1000).toFixed(1)} s wall, ${(u.runCpuMs / 1000).toFixed(1)} s CPU, event-loop delay p99 ${u.loopDelayP99.toFixed(1)} / max ${u.loopDelayMax.toFixed(1)} ms | | | | |\n`,
+    );
+  }
+  if (args.runs === 'writes') continue;
   row('2-hop, adjacency cache warm', r.twoHop as Timing);
   row('2-hop, adjacency cache warm, alone (not interleaved)', r.twoHopAlone as Timing);
   row(
