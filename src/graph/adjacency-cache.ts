@@ -237,6 +237,11 @@ export class AdjacencyCache {
     }
   }
 
+  /** True when own writes are applied in place (option `inPlace`): the store then reports them. */
+  get inPlace(): boolean {
+    return this.#inPlace;
+  }
+
   /** Current counters. */
   stats(): AdjacencyCacheStats {
     const g = this.#loaded?.graph;

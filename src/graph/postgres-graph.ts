@@ -289,7 +289,8 @@ export class PostgresGraph implements GraphStore {
 
   async apply(batch: GraphBatch, options: ApplyOptions = {}): Promise<ApplyResult> {
     const now = new Date(this.#clock.now()).toISOString();
-    const cache = this.adjacency;
+    // Without in-place updates, the write as before: no generation reads.
+    const cache = this.adjacency?.inPlace ? this.adjacency : undefined;
     const q = <R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], on?: Queryable) =>
       this.#q<R>(sql, params, on);
     let write: OwnWrite | undefined;

@@ -224,7 +224,7 @@ export class SqliteGraph implements GraphStore {
   async apply(batch: GraphBatch, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.#open();
     const now = new Date(this.#clock.now()).toISOString();
-    const cache = this.adjacency;
+    const cache = this.adjacency?.inPlace ? this.adjacency : undefined;
     this.#ownWrites?.settle();
     // The generation before the first write and after the last, inside the immediate transaction:
     // no other connection can commit in between (we hold the write lock, so `data_version` stays),
