@@ -231,10 +231,8 @@ export class AdjacencyCache {
       return;
     }
     this.#stats.applied++;
-    if ((loaded.graph?.addedEdges ?? 0) > this.#maxDeltaEdges) {
+    if ((loaded.graph?.addedEdges ?? 0) > this.#maxDeltaEdges && this.#reload(true))
       this.#stats.compactions++;
-      this.#reload(true);
-    }
   }
 
   /** True when own writes are applied in place (option `inPlace`): the store then reports them. */
@@ -294,9 +292,10 @@ export class AdjacencyCache {
   /**
    * Starts a background reload unless one is running, the cache is closed or the back-off says
    * wait. `compact`: the snapshot is current, keep answering from it until the new one is built.
+   * True when it started one.
    */
-  #reload(compact: boolean): void {
-    if (this.#closed || this.#pending || (!compact && performance.now() < this.#nextLoadAt)) return;
+  #reload(compact: boolean): boolean {
+    if (this.#closed || this.#pending || (!compact && performance.now() < this.#nextLoadAt)) return false;
     // After the current query: SQLite reads synchronously, and the query that noticed the write should not wait.
     this.#pending = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.#load(compact))
@@ -307,6 +306,7 @@ export class AdjacencyCache {
         this.#pending = undefined;
         this.#log = undefined;
       });
+    return true;
   }
 
   async #load(compact: boolean): Promise<void> {

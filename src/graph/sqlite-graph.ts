@@ -160,6 +160,10 @@ export class SqliteGraph implements GraphStore {
 
   /** Every node and edge in one read transaction; the generation is read before it (so never newer than the data). */
   #loadAdjacency(builder: AdjacencyBuilder, maxEdges: number): string | false {
+    // Inside a transaction someone opened on this connection the read would see its uncommitted
+    // writes, which a rollback would leave in the snapshot with the token unchanged: load later.
+    if (this.db.inTransaction)
+      throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The SQLite graph is inside a transaction');
     const generation = this.#generation();
     return this.db.transaction(() => {
       const edges = this.#stmt('SELECT COUNT(*) FROM graph_edges').pluck().get() as number;

@@ -79,3 +79,39 @@ test('writes inside a transaction the caller opened reach the cache only once it
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('no snapshot is loaded inside a transaction the caller opened (a rollback would leave it ahead)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-graph-'));
+  const graph = openSqliteGraph({ path: join(dir, 'graph.sqlite') });
+  try {
+    const cache = graph.adjacency;
+    assert.ok(cache);
+    await graph.apply(sampleBatch());
+    await graph.neighbours('technique:T1566');
+    await cache.settled();
+    graph.db.exec('BEGIN IMMEDIATE');
+    await threat(graph, 'p1');
+    // Stale (the token moved): the database answers and a reload is asked for, which would run inside the transaction.
+    await graph.neighbours('technique:T1566');
+    await cache.settled();
+    graph.db.exec('ROLLBACK');
+    const o = { depth: 2 };
+    assert.deepEqual(
+      await graph.neighbours('technique:T1566', o),
+      await referenceNeighbours(graph, 'technique:T1566', o),
+    );
+    await cache.settled();
+    assert.deepEqual(
+      await graph.neighbours('technique:T1566', o),
+      await referenceNeighbours(graph, 'technique:T1566', o),
+    );
+    assert.equal(
+      cache.stats().stale,
+      3,
+      'the first fill, the query in the transaction, the one after the rollback',
+    );
+  } finally {
+    await graph.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
