@@ -33,6 +33,7 @@ import type {
   SharedNeighbourOptions,
 } from './contract.js';
 import { GRAPH_POSTGRES_MIGRATIONS } from './migrations.js';
+import { readPostgresAdjacency } from './postgres-adjacency.js';
 import { applyPostgres } from './postgres-apply.js';
 import { migratePostgresGraph } from './postgres-migrate.js';
 import {
@@ -125,9 +126,6 @@ export async function openPostgresGraph(options: PostgresGraphOptions): Promise<
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** Edges per page when the adjacency cache reads the graph. */
-const ADJACENCY_PAGE = 50_000;
-
 /** A database error as CS_ERR_STORE_UNAVAILABLE when it is a connection failure; others unchanged. */
 function unavailable(cause: unknown): unknown {
   if ((cause as { code?: string }).code?.startsWith('08') || (cause as Error).message?.includes('Connection'))
@@ -188,50 +186,9 @@ export class PostgresGraph implements GraphStore {
     });
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const [generation] = await this.#q<{ n: string }>('SELECT n FROM graph_generation', [], client);
-      const [count] = await this.#q<{ n: number }>('SELECT COUNT(*)::int AS n FROM graph_edges', [], client);
-      if (!generation || !count || count.n > maxEdges) {
-        await client.query('COMMIT');
-        return false;
-      }
-      const nodes = await client.query<[string, NodeType]>({
-        text: 'SELECT id, type FROM graph_nodes',
-        rowMode: 'array',
-      });
-      for (const [id, type] of nodes.rows) builder.node(id, type);
-      // In pages by key, so a large graph never crosses as one result.
-      type Row = [string, EdgeRef['type'], string, string, number];
-      let after: Row | undefined;
-      for (;;) {
-        // Without an OR in the condition, so each page is an index range scan of the key.
-        const page = await client.query<Row>({
-          text: `SELECT src, type, dst, source, confidence FROM graph_edges
-                 ${after ? 'WHERE (src, type, dst, source) > ($1, $2, $3, $4)' : ''}
-                 ORDER BY src, type, dst, source LIMIT ${ADJACENCY_PAGE}`,
-          values: after ? after.slice(0, 4) : [],
-          rowMode: 'array',
-        });
-        for (const [src, type, dst, source, confidence] of page.rows)
-          builder.edge(src, type, dst, source, confidence);
-        after = page.rows.at(-1);
-        if (page.rows.length < ADJACENCY_PAGE) break;
-      }
-      // The JSON of each GraphNode as `toNode` builds it, made by PostgreSQL, in pages until the budget is full.
-      let afterId: string | undefined;
-      for (let full = false; !full; ) {
-        const page = await client.query<[string, string]>({
-          text: `SELECT id, json_build_object('id', id, 'type', type, 'name', name, 'props', props,
-                   'sources', sources, 'createdAt', created_at, 'updatedAt', updated_at)::text
-                 FROM graph_nodes ${afterId === undefined ? '' : 'WHERE id > $1'} ORDER BY id LIMIT ${ADJACENCY_PAGE}`,
-          values: afterId === undefined ? [] : [afterId],
-          rowMode: 'array',
-        });
-        const taken = page.rows.every(([id, json]) => builder.row(id, json));
-        full = !taken || page.rows.length < ADJACENCY_PAGE;
-        afterId = page.rows.at(-1)?.[0];
-      }
+      const generation = await readPostgresAdjacency(client, builder, maxEdges);
       await client.query('COMMIT');
-      return generation.n;
+      return generation;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if (err instanceof AppError) throw err;

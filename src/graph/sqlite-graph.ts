@@ -9,7 +9,6 @@ import {
   type AdjacencySource,
   type OwnWrite,
 } from './adjacency-cache.js';
-import type { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { aliasMatches } from './alias-filter.js';
 import { edgeKey } from './apply-plan.js';
 import type {
@@ -44,6 +43,7 @@ import type {
   GraphNode,
   NodeType,
 } from './schema.js';
+import { loadSqliteAdjacency, sqliteGeneration } from './sqlite-adjacency.js';
 import { applySqlite } from './sqlite-apply.js';
 import { migrateSqliteGraph } from './sqlite-migrate.js';
 import { SqliteOwnWrites } from './sqlite-own-writes.js';
@@ -63,9 +63,6 @@ import {
   toNode,
 } from './sqlite-rows.js';
 import { findShortestPath, rankSharedNeighbours, traverseNeighbours } from './traversal.js';
-
-/** Edges per page when the adjacency cache reads the graph. */
-const ADJACENCY_PAGE = 50_000;
 
 /** Options for {@link openSqliteGraph}. */
 export interface SqliteGraphOptions {
@@ -142,56 +139,15 @@ export class SqliteGraph implements GraphStore {
         this.#ownWrites?.settle();
         return this.#generation();
       },
-      load: async (builder, maxEdges) => this.#loadAdjacency(builder, maxEdges),
+      load: async (builder, maxEdges) =>
+        loadSqliteAdjacency(this.db, (sql) => this.#stmt(sql), builder, maxEdges),
       getNodes: (ids) => this.getNodes(ids),
       neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
     };
   }
 
-  /**
-   * Changes when another connection (or process) committed (`data_version`) or this connection
-   * wrote anything (`total_changes()`, which also covers writes by other code sharing `db`).
-   */
   #generation(): string {
-    const version = this.#stmt('PRAGMA data_version').pluck().get() as number;
-    const changes = this.#stmt('SELECT total_changes()').pluck().get() as number;
-    return `${version}:${changes}`;
-  }
-
-  /** Every node and edge in one read transaction; the generation is read before it (so never newer than the data). */
-  #loadAdjacency(builder: AdjacencyBuilder, maxEdges: number): string | false {
-    // Inside a transaction someone opened on this connection the read would see its uncommitted
-    // writes, which a rollback would leave in the snapshot with the token unchanged: load later.
-    if (this.db.inTransaction)
-      throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The SQLite graph is inside a transaction');
-    const generation = this.#generation();
-    return this.db.transaction(() => {
-      const edges = this.#stmt('SELECT COUNT(*) FROM graph_edges').pluck().get() as number;
-      if (edges > maxEdges) return false;
-      const nodes = this.#stmt('SELECT id, type FROM graph_nodes').raw(true).all() as [string, NodeType][];
-      for (const [id, type] of nodes) builder.node(id, type);
-      // In key order (the table is clustered on it), so the builder need not sort; in pages, as
-      // `all()` costs less per row than `iterate()` and a page bounds what is held at once.
-      type Row = [string, EdgeRef['type'], string, string, number];
-      const cols = 'SELECT src, type, dst, source, confidence FROM graph_edges';
-      const order = `ORDER BY src, type, dst, source LIMIT ${ADJACENCY_PAGE}`;
-      const first = this.#stmt(`${cols} ${order}`).raw(true);
-      const next = this.#stmt(`${cols} WHERE (src, type, dst, source) > (?, ?, ?, ?) ${order}`).raw(true);
-      for (let page = first.all() as Row[]; page.length > 0; ) {
-        for (const [src, type, dst, source, confidence] of page)
-          builder.edge(src, type, dst, source, confidence);
-        const last = page.at(-1) as Row;
-        page = page.length < ADJACENCY_PAGE ? [] : (next.all(last[0], last[1], last[2], last[3]) as Row[]);
-      }
-      // The JSON of each GraphNode as `toNode` builds it, made by SQLite, until the budget is full.
-      const rows = this.#stmt(
-        `SELECT id, json_object('id', id, 'type', type, 'name', name, 'props', json(props),
-           'sources', json(sources), 'createdAt', created_at, 'updatedAt', updated_at) FROM graph_nodes`,
-      ).raw(true);
-      for (const [id, json] of rows.iterate() as Iterable<[string, string]>)
-        if (!builder.row(id, json)) break;
-      return generation;
-    })();
+    return sqliteGeneration((sql) => this.#stmt(sql));
   }
 
   #stmt(sql: string): Database.Statement {
