@@ -165,3 +165,31 @@ test('empty and word-less texts give no attributions; bad options are refused', 
     (err: unknown) => isAppError(err, 'CS_ERR_INTERNAL'),
   );
 });
+
+test('topAttributions equals a stable sort by |value| then start, cut to k', () => {
+  // Random lists with many ties of |value| (and of start), against the full sort.
+  let seed = 7;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  for (let round = 0; round < 200; round++) {
+    const n = Math.floor(next() * 40);
+    const list = Array.from({ length: n }, (_, i) => ({
+      id: i,
+      start: Math.floor(next() * 10),
+      value: (Math.floor(next() * 7) - 3) / 4,
+    }));
+    for (const k of [0, 1, 3, 10, n, n + 5]) {
+      const expected = [...list]
+        .sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.start - b.start)
+        .slice(0, k)
+        .map((a) => a.id);
+      assert.deepEqual(
+        topAttributions(list, k).map((a) => a.id),
+        expected,
+        `round ${round}, k ${k}`,
+      );
+    }
+  }
+});

@@ -50,7 +50,13 @@ function occlusionOf(
         unit: 'token',
         classIndex,
         prediction: p,
-        attributions: loo.tokens.map((t, i) => ({ ...t, value: p - loo.without[i]![classIndex]! })),
+        // An explicit literal (same keys, same order) rather than a spread: one per token of every answer.
+        attributions: loo.tokens.map((t, i) => ({
+          text: t.text,
+          start: t.start,
+          end: t.end,
+          value: p - loo.without[i]![classIndex]!,
+        })),
         evaluations: 1 + loo.fullPredictions,
       };
     }

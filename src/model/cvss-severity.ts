@@ -125,26 +125,23 @@ export function severityFromMetricProbs(
   out = new Float64Array(5),
 ): Float64Array {
   const { nE, nS, nI, order, bounds } = severityFactors();
-  const [P0, P1, P2, P3, P4, P5, P6, P7] = metricProbs as readonly [
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-    ArrayLike<number>,
-  ];
-  const [n0, n1, n2, n3, , n5, n6, n7] = CVSS_HEAD_SIZES as readonly number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  // Indexed reads, not array destructuring (an iterator per call: this runs once per occluded word).
+  const P0 = metricProbs[0]!;
+  const P1 = metricProbs[1]!;
+  const P2 = metricProbs[2]!;
+  const P3 = metricProbs[3]!;
+  const P4 = metricProbs[4]!;
+  const P5 = metricProbs[5]!;
+  const P6 = metricProbs[6]!;
+  const P7 = metricProbs[7]!;
+  const sizes = CVSS_HEAD_SIZES;
+  const n0 = sizes[0]!;
+  const n1 = sizes[1]!;
+  const n2 = sizes[2]!;
+  const n3 = sizes[3]!;
+  const n5 = sizes[5]!;
+  const n6 = sizes[6]!;
+  const n7 = sizes[7]!;
   const pe = scratchE;
   let e = 0;
   for (let a0 = 0; a0 < n0; a0++) {
@@ -166,7 +163,12 @@ export function severityFromMetricProbs(
       for (let a7 = 0; a7 < n7; a7++) pi[i++] = q6 * (P7[a7] as number);
     }
   }
-  out.fill(0);
+  // The five sums in locals (doubles, as the Float64Array held them), added in the same order.
+  let o0 = 0;
+  let o1 = 0;
+  let o2 = 0;
+  let o3 = 0;
+  let o4 = 0;
   const cum = scratchCum;
   for (let sc = 0; sc < nS; sc++) {
     const ps = P4[sc] as number;
@@ -175,13 +177,24 @@ export function severityFromMetricProbs(
     for (let imp = 0; imp < nI; imp++) {
       const w = ps * (pi[imp] as number);
       const at = (sc * nI + imp) * 6;
-      for (let k = 0; k < 5; k++) {
-        const mass =
-          (cum[bounds[at + k + 1] as number] as number) - (cum[bounds[at + k] as number] as number);
-        out[k] = (out[k] as number) + w * mass;
-      }
+      const c0 = cum[bounds[at] as number] as number;
+      const c1 = cum[bounds[at + 1] as number] as number;
+      const c2 = cum[bounds[at + 2] as number] as number;
+      const c3 = cum[bounds[at + 3] as number] as number;
+      const c4 = cum[bounds[at + 4] as number] as number;
+      const c5 = cum[bounds[at + 5] as number] as number;
+      o0 = o0 + w * (c1 - c0);
+      o1 = o1 + w * (c2 - c1);
+      o2 = o2 + w * (c3 - c2);
+      o3 = o3 + w * (c4 - c3);
+      o4 = o4 + w * (c5 - c4);
     }
   }
+  out[0] = o0;
+  out[1] = o1;
+  out[2] = o2;
+  out[3] = o3;
+  out[4] = o4;
   return out;
 }
 
