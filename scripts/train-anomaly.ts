@@ -25,7 +25,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { saveAnomalyModel, trainAnomalyModel } from '../src/anomaly/index.js';
 import { loadWarninglistIndex } from '../src/assets/index.js';
-import { systemClock } from '../src/core/index.js';
+import { mulberry32, systemClock } from '../src/core/index.js';
 import { extractIndicators } from '../src/extract/index.js';
 import {
   FEATURE_SPEC_VERSION,
@@ -91,14 +91,7 @@ for await (const d of importCve5(resolve(args.data!), { onSkip: () => skipped++ 
 log(`${docs.length} training texts (${duplicates} duplicates and ${skipped} unusable records left out)`);
 
 // 2. A seeded sample of the texts for the autoencoder (keeps training short); the rest can fit artefacts.
-let state = seed >>> 0;
-const rand = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rand = mulberry32(seed);
 for (let i = docs.length - 1; i > 0; i--) {
   const j = Math.floor(rand() * (i + 1));
   [docs[i], docs[j]] = [docs[j]!, docs[i]!];

@@ -4,18 +4,8 @@
  * nothing, but the cost of one call is that of the real families' shape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../src/core/index.js';
 import type { TextModel, VectorModel } from '../../src/explain/index.js';
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fnv1a(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
@@ -43,7 +33,7 @@ function softmax(z: Float64Array): number[] {
 export function hashedTextStandIn(seed = 1): TextModel {
   const buckets = 1 << 18;
   const classes = 5;
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const w = Float32Array.from({ length: buckets * classes }, () => (rand() - 0.5) * 0.2);
   return {
     predictProba(text: string): number[] {

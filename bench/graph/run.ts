@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { mulberry32 } from '../../src/core/index.js';
 import { referenceNeighbours } from '../../src/graph/conformance-reach.js';
 import {
   type AdjacencyCache,
@@ -33,7 +34,7 @@ import {
   type SqliteGraph,
 } from '../../src/graph/index.js';
 import { machine } from '../shared-data.js';
-import { measure, pct, rng, summarise, type Timing, timed } from './timing.js';
+import { measure, pct, summarise, type Timing, timed } from './timing.js';
 import { timeUnderWrites, type UnderWrites, type UnderWritesConfig } from './under-writes.js';
 
 const { values: args } = parseArgs({
@@ -202,7 +203,7 @@ async function starts(graph: GraphStore, n: number, seed: number, type?: string)
     }
   }
   const all = [...ids].sort();
-  const r = rng(seed);
+  const r = mulberry32(seed);
   return Array.from({ length: n }, () => all[Math.floor(r() * all.length)] as string);
 }
 

@@ -1,16 +1,4 @@
-/** Timing helpers of bench/graph: a seeded generator, quantiles, wall and CPU time per call. */
-
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Timing helpers of bench/graph: quantiles, wall and CPU time per call. */
 
 /** Nearest-rank percentile `p` (0..100) of ascending `sorted`. */
 export function pct(sorted: number[], p: number): number {

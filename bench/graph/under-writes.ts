@@ -7,6 +7,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
+import { mulberry32 } from '../../src/core/index.js';
 import { referenceNeighbours } from '../../src/graph/conformance-reach.js';
 import {
   type AdjacencyCache,
@@ -15,7 +16,7 @@ import {
   recordThreat,
   SqliteGraph,
 } from '../../src/graph/index.js';
-import { pct, rng, summarise, type Timing, timed } from './timing.js';
+import { pct, summarise, type Timing, timed } from './timing.js';
 
 /** How the writes and queries are paced. */
 export interface UnderWritesConfig {
@@ -107,7 +108,7 @@ export async function timeUnderWrites(
   for (const s of starts.slice(0, 20)) await store.neighbours(s, options);
   await cache.settled();
   const before = cache.stats();
-  const r = rng(config.seed);
+  const r = mulberry32(config.seed);
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const cpu0 = process.cpuUsage();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
-import { AppError, type Clock } from '../core/index.js';
+import { AppError, type Clock, mulberry32 } from '../core/index.js';
 import { FAMILY_SLOTS, FEATURE_DIMENSION } from '../features/index.js';
 import { AnomalyModel, combinedStatistic, sliceNorm } from './anomaly-model.js';
 import { forwardDense } from './dense-network.js';
@@ -60,17 +60,6 @@ export interface TrainedAnomaly {
   manifest: AnomalyManifestV1;
   network: tf.Sequential;
   model: AnomalyModel;
-}
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled(n: number, rand: () => number): Int32Array {
@@ -200,7 +189,7 @@ export async function trainAnomalyModel(
   });
 
   const tf = await tfWasm();
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const order = shuffled(vectors.length, rand);
   const holdoutRows = Math.min(vectors.length - 1, Math.max(1, Math.round(vectors.length * holdoutFraction)));
   const holdout = Array.from(order.subarray(0, holdoutRows), (i) => vectors[i]!);

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../core/index.js';
+
 /**
  * A small seeded pseudo-random generator (mulberry32) so that training runs are
  * reproducible: same seed, same data, same model.
@@ -11,14 +13,7 @@ export interface Rng {
 
 /** Creates a generator from a 32-bit integer seed. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, int: (n) => Math.floor(next() * n) };
 }
 

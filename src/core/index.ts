@@ -2,4 +2,5 @@ export type { Clock } from './clock.js';
 export { fixedClock, systemClock } from './clock.js';
 export type { AppErrorOptions, ErrorCode, ErrorKind } from './errors.js';
 export { AppError, ERROR_CATALOGUE, isAppError } from './errors.js';
+export { mulberry32 } from './random.js';
 export { validate } from './validate.js';

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../core/index.js';
+
 /**
  * A small seeded pseudo-random generator (mulberry32), so fitting is
  * reproducible: the same corpus, options and seed give the same artefacts.
@@ -11,15 +13,8 @@ export interface Prng {
 
 /** Creates a generator from a 32-bit integer seed (other numbers are truncated to 32 bits). */
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
+  const next = mulberry32(seed);
   let spare: number | undefined;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   const normal = (): number => {
     if (spare !== undefined) {
       const s = spare;

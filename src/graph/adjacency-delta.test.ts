@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mulberry32 } from '../core/index.js';
 import { type AddedEdge, type AddedNode, AdjacencyDelta } from './adjacency-delta.js';
 import { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { TraversalScratch } from './adjacency-traverse.js';
 import type { NeighbourOptions } from './contract.js';
 import type { EdgeType, NodeType } from './schema.js';
 import { neighbourQuery } from './traversal.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NODE_TYPES: NodeType[] = ['Actor', 'Technique', 'Malware', 'Threat', 'Indicator'];
 const EDGE_TYPES: EdgeType[] = ['USES', 'RELATED_TO', 'CONTAINS', 'TARGETS'];
@@ -26,7 +16,7 @@ const CONFIDENCES = [0.5, 0.9, 0.9, 1];
 
 /** A random graph: the first `base` nodes and edges loaded, the rest added in `rounds` writes. */
 function randomGraph(seed: number, nodes: number, edges: number) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   // Ids in a shuffled order, so added nodes sort anywhere among the loaded ones.
   const all: AddedNode[] = Array.from({ length: nodes }, (_, i) => ({

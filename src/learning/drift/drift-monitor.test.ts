@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixedClock } from '../../core/index.js';
+import { fixedClock, mulberry32 } from '../../core/index.js';
 import { FAMILY_SLOTS, FEATURE_DIMENSION } from '../../features/index.js';
 import { DriftMonitor } from './drift-monitor.js';
 import { ksTwoSample } from './ks.js';
 import { binOf, populationStabilityIndex, quantileCuts } from './psi.js';
 import { buildDriftReference, parseDriftReference } from './reference.js';
 
-/** mulberry32: a small seeded generator for reproducible test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function vectors(n: number, seed: number, shiftTone = 0): Float32Array[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const [toneStart, toneEnd] = FAMILY_SLOTS.tone;
   return Array.from({ length: n }, () => {
     const v = new Float32Array(FEATURE_DIMENSION);
@@ -46,7 +34,7 @@ test('PSI is 0 for equal mixes, grows with the shift, and bins handle flags', ()
 });
 
 test('KS separates shifted samples and not equal ones', () => {
-  const r = rng(1);
+  const r = mulberry32(1);
   const a = Array.from({ length: 500 }, () => r()).sort((x, y) => x - y);
   const b = Array.from({ length: 500 }, () => r()).sort((x, y) => x - y);
   const c = Array.from({ length: 500 }, () => r() + 0.3).sort((x, y) => x - y);
