@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isAppError } from '../core/index.js';
+import { isAppError, mulberry32 } from '../core/index.js';
 import { explainText, topAttributions } from './text-shapley.js';
 import { occlude, words } from './text-units.js';
 import type { TextModel } from './vector-model.js';
@@ -168,11 +168,7 @@ test('empty and word-less texts give no attributions; bad options are refused', 
 
 test('topAttributions equals a stable sort by |value| then start, cut to k', () => {
   // Random lists with many ties of |value| (and of start), against the full sort.
-  let seed = 7;
-  const next = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const next = mulberry32(7);
   for (let round = 0; round < 200; round++) {
     const n = Math.floor(next() * 40);
     const list = Array.from({ length: n }, (_, i) => ({
