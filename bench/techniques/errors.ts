@@ -6,12 +6,9 @@
  *   nice -n 10 node --import tsx bench/techniques/errors.ts [--data ../shared/data] [--model models/techniques]
  */
 import { parseArgs } from 'node:util';
-import { hashDataFiles, loadTechniqueCorpus } from '../../src/attack/data/sources.js';
-import { splitByReport } from '../../src/attack/data/split.js';
-import { evaluationSets } from '../../src/attack/eval-sets.js';
 import type { TechniqueExample } from '../../src/attack/evaluate.js';
 import { loadTechniqueModel } from '../../src/attack/index.js';
-import { parseTrainingSettings } from '../../src/attack/settings.js';
+import { loadValidationSplit } from './validation-split.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,16 +17,8 @@ const { values } = parseArgs({
     cache: { type: 'string', default: '.tmp/technique-cache' },
   },
 });
-const dataDir = values.data as string;
-const corpus = loadTechniqueCorpus(dataDir, hashDataFiles(dataDir).sha256, values.cache);
-const settings = parseTrainingSettings({});
-const split = splitByReport(corpus, {
-  seed: settings.splitSeed,
-  validation: settings.validationShare,
-  test: settings.testShare,
-});
+const { val } = loadValidationSplit(values.data as string, values.cache);
 const model = loadTechniqueModel(values.model as string);
-const val = evaluationSets(split, 'validation');
 for (const [name, examples] of Object.entries(val) as [string, TechniqueExample[]][]) {
   const per = new Map<
     string,

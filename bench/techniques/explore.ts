@@ -8,12 +8,9 @@
 import { parseArgs } from 'node:util';
 import { trainBaseline } from '../../src/attack/baseline.js';
 import { fitClassifier, fitHiddenClassifier } from '../../src/attack/classifier.js';
-import { hashDataFiles, loadTechniqueCorpus } from '../../src/attack/data/sources.js';
-import { splitByReport } from '../../src/attack/data/split.js';
-import { evaluationSets } from '../../src/attack/eval-sets.js';
-import type { TechniqueExample } from '../../src/attack/evaluate.js';
 import { parseTrainingSettings } from '../../src/attack/settings.js';
-import { microF1At, type ScoredRows, tuneGlobalThreshold } from '../../src/attack/thresholds.js';
+import type { ScoredRows } from '../../src/attack/thresholds.js';
+import { loadValidationSplit, pooledFigures, scoredRows } from './validation-split.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,45 +22,18 @@ const { values } = parseArgs({
     mix: { type: 'string', multiple: true, default: [] },
   },
 });
-const dataDir = values.data as string;
-const data = hashDataFiles(dataDir);
-const corpus = loadTechniqueCorpus(dataDir, data.sha256, values.cache);
-const base = parseTrainingSettings({});
-const split = splitByReport(corpus, {
-  seed: base.splitSeed,
-  validation: base.validationShare,
-  test: base.testShare,
-});
-const val = evaluationSets(split, 'validation');
+const { corpus, settings: base, split, val } = loadValidationSplit(values.data as string, values.cache);
 const labels = corpus.labels;
 const K = labels.length;
 type Scorer = (text: string) => Float32Array;
 
-function rows(examples: readonly TechniqueExample[], score: Scorer): ScoredRows {
-  const index = new Map(labels.map((l, i) => [l, i]));
-  return {
-    scores: examples.map((e) => score(e.text)),
-    labels: examples.map((e) =>
-      e.techniques.map((t) => index.get(t)).filter((i): i is number => i !== undefined),
-    ),
-  };
-}
+const rows = (examples: Parameters<typeof scoredRows>[0], score: Scorer) =>
+  scoredRows(examples, labels, score);
 function report(name: string, spans: ScoredRows, sentences: ScoredRows, ms: number): void {
-  const pooled = {
-    scores: [...spans.scores, ...sentences.scores],
-    labels: [...spans.labels, ...sentences.labels],
-  };
-  const g = tuneGlobalThreshold(pooled, K, base.maxPerSentence);
-  const th = new Float64Array(K).fill(g.threshold);
-  const s = microF1At(spans, th, base.maxPerSentence);
-  const t = microF1At(sentences, th, base.maxPerSentence);
   console.log(
     JSON.stringify({
       variant: name,
-      threshold: g.threshold,
-      pooled: +g.microF1.toFixed(4),
-      spans: +s.toFixed(4),
-      sentences: +t.toFixed(4),
+      ...pooledFigures(spans, sentences, K, base.maxPerSentence),
       seconds: Math.round(ms / 1000),
     }),
   );

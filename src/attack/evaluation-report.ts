@@ -91,7 +91,16 @@ re-run MITRE's setting with our code (trained on the spans only, one label per s
 implementation stands on their split.
 
 ## Validation figures (thresholds were tuned here)
-
+${
+  h.refit === true
+    ? `
+These are the figures of the first fit, on the training reports only; its thresholds were then kept for the
+shipped model, which was fitted again with the same settings and seed on the training and validation reports
+together (${n('refit.units')} units). The test figures above are the refit's. On validation the refit would be
+scored on its own training data, so it has no validation figures.
+`
+    : ''
+}
 ${HEADER}
 ${row('this model, spans', model['validation-spans'])}
 ${row('this model, sentences', model['validation-sentences'])}

@@ -54,6 +54,12 @@ export interface TechniqueTrainingSettings {
   thresholds: 'global' | 'per-technique';
   /** Validation examples a technique needs for its own threshold. */
   minThresholdSupport: number;
+  /**
+   * After the thresholds are tuned on validation, fit the shipped model (and the baseline)
+   * again on the training and validation reports together, keeping those thresholds. The
+   * validation figures then describe the first fit; the test figures the refit.
+   */
+  refit: boolean;
   /** Seed of the split by report (kept apart from the training seed so the split stays fixed). */
   splitSeed: number;
   validationShare: number;
@@ -93,6 +99,7 @@ export const DEFAULT_TRAINING_SETTINGS: Readonly<TechniqueTrainingSettings> = Ob
   maxPerSentence: 3,
   thresholds: 'global',
   minThresholdSupport: 8,
+  refit: false,
   splitSeed: 42,
   validationShare: 0.15,
   testShare: 0.15,
@@ -144,10 +151,10 @@ export function parseTrainingSettings(
 ): TechniqueTrainingSettings {
   const out: TechniqueTrainingSettings = { ...DEFAULT_TRAINING_SETTINGS };
   for (const [key, value] of Object.entries(overrides)) {
-    if (key === 'foldDigits') {
+    if (key === 'foldDigits' || key === 'refit') {
       if (value !== 'true' && value !== 'false')
-        throw bad(`--set foldDigits expects true or false, got "${value}"`);
-      out.foldDigits = value === 'true';
+        throw bad(`--set ${key} expects true or false, got "${value}"`);
+      out[key] = value === 'true';
     } else if (key === 'thresholds') {
       if (value !== 'global' && value !== 'per-technique') {
         throw bad(`--set thresholds expects global or per-technique, got "${value}"`);
@@ -156,7 +163,7 @@ export function parseTrainingSettings(
     } else {
       const range = RANGES[key];
       if (range === undefined) {
-        const known = ['foldDigits', 'thresholds', ...Object.keys(RANGES)].sort().join(', ');
+        const known = ['foldDigits', 'refit', 'thresholds', ...Object.keys(RANGES)].sort().join(', ');
         throw bad(`Unknown setting "${key}" for the techniques task; known: ${known}`);
       }
       const n = Number(value);

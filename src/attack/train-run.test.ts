@@ -97,6 +97,49 @@ test('a training run writes a loadable model, its figures and EVALUATION.md', ()
   }
 });
 
+test('the refit adds the validation reports to training and keeps the thresholds tuned on validation', () => {
+  const data = mkdtempSync(join(tmpdir(), 'cs-attack-data-'));
+  const outs = {
+    first: mkdtempSync(join(tmpdir(), 'cs-attack-out-')),
+    refit: mkdtempSync(join(tmpdir(), 'cs-attack-out-')),
+  };
+  try {
+    writeFixtureDataDir(data);
+    const train = (out: string, refit: string) =>
+      runTechniqueTraining({
+        dataDir: data,
+        out,
+        seed: 5,
+        settings: { ...SETTINGS, refit },
+        now: new Date(0),
+        log: () => {},
+      });
+    const first = train(outs.first, 'false');
+    const refit = train(outs.refit, 'true');
+    const split = splitByReport(loadTechniqueCorpus(data, hashDataFiles(data).sha256), {
+      seed: 42,
+      validation: 0.2,
+      test: 0.2,
+    });
+    assert.ok(split.validation.length > 0);
+    assert.equal(first.manifest.training.counts['refit.units'], undefined);
+    assert.equal(refit.manifest.training.counts['refit.units'], split.train.length + split.validation.length);
+    // Same first fit: same thresholds and validation figures; the shipped weights differ.
+    assert.deepEqual(refit.manifest.decision.thresholds, first.manifest.decision.thresholds);
+    assert.deepEqual(refit.model['validation-spans'], first.model['validation-spans']);
+    const a = loadTechniqueModel(outs.first);
+    const b = loadTechniqueModel(outs.refit);
+    assert.notEqual(a.manifest.weights.sha256, b.manifest.weights.sha256);
+    assert.match(
+      readFileSync(join(outs.refit, 'EVALUATION.md'), 'utf8'),
+      /fitted again with the same settings/,
+    );
+    assert.doesNotMatch(readFileSync(join(outs.first, 'EVALUATION.md'), 'utf8'), /fitted again/);
+  } finally {
+    for (const dir of [data, outs.first, outs.refit]) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bad settings and a missing data folder fail before anything is written', () => {
   const out = join(tmpdir(), `cs-attack-never-${process.pid}`);
   const run =
@@ -106,6 +149,7 @@ test('bad settings and a missing data folder fail before anything is written', (
   assert.throws(run({ nope: '1' }), (e) => isAppError(e, 'CS_ERR_VALIDATION'));
   assert.throws(run({ epochs: '0' }), (e) => isAppError(e, 'CS_ERR_VALIDATION'));
   assert.throws(run({ thresholds: 'maybe' }), (e) => isAppError(e, 'CS_ERR_VALIDATION'));
+  assert.throws(run({ refit: 'yes' }), (e) => isAppError(e, 'CS_ERR_VALIDATION'));
   assert.throws(run({}), (e) => isAppError(e, 'CS_ERR_INPUT_UNREADABLE'));
   assert.ok(!existsSync(out));
 });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainBaseline } from './baseline.js';
 import { fitClassifier } from './classifier.js';
-import type { TechniqueCorpus } from './data/corpus.js';
+import { type LabelledUnit, normalizeForMatch, type TechniqueCorpus } from './data/corpus.js';
 import { hashDataFiles, loadTechniqueCorpus } from './data/sources.js';
 import { type ReportSplit, splitByReport } from './data/split.js';
 import { type EvaluationSets, evaluationSets } from './eval-sets.js';
@@ -83,10 +83,14 @@ function evaluateRows(
   );
 }
 
+/**
+ * Tunes the thresholds on validation with `scorers.validation` and scores the test sets with
+ * `scorers.test` at those thresholds (the same scorer, or the refit on training and validation).
+ */
 function evaluateAll(
   sets: { validation: EvaluationSets; test: EvaluationSets },
   labels: readonly string[],
-  score: Scorer,
+  scorers: { validation: Scorer; test: Scorer },
   settings: TechniqueTrainingSettings,
   tuning: 'global' | 'per-technique',
 ): {
@@ -96,10 +100,10 @@ function evaluateAll(
 } {
   const K = labels.length;
   const rows = {
-    'validation-spans': rowsOf(sets.validation.spans, labels, score),
-    'validation-sentences': rowsOf(sets.validation.sentences, labels, score),
-    'test-spans': rowsOf(sets.test.spans, labels, score),
-    'test-sentences': rowsOf(sets.test.sentences, labels, score),
+    'validation-spans': rowsOf(sets.validation.spans, labels, scorers.validation),
+    'validation-sentences': rowsOf(sets.validation.sentences, labels, scorers.validation),
+    'test-spans': rowsOf(sets.test.spans, labels, scorers.test),
+    'test-sentences': rowsOf(sets.test.sentences, labels, scorers.test),
   };
   // Thresholds see validation only: spans and sentences pooled, so that one setting serves
   // both text that is known to describe techniques and whole reports.
@@ -169,6 +173,15 @@ function counts(split: ReportSplit): Record<string, number> {
   return out;
 }
 
+/**
+ * The units of the refit: training and validation together, without any validation text
+ * that also occurs on the test side (as the split already does for training texts).
+ */
+function refitUnitsOf(split: ReportSplit): LabelledUnit[] {
+  const test = new Set(split.test.map((u) => normalizeForMatch(u.text)));
+  return [...split.train, ...split.validation.filter((u) => !test.has(normalizeForMatch(u.text)))];
+}
+
 /** Runs the whole training and writes `run.out`. Progress goes to `run.log`. */
 export function runTechniqueTraining(run: TechniqueTrainingRun): TechniqueTrainingResult {
   const settings = parseTrainingSettings(run.settings);
@@ -188,11 +201,25 @@ export function runTechniqueTraining(run: TechniqueTrainingRun): TechniqueTraini
       `validation ${sets.validation.spans.length} spans / ${sets.validation.sentences.length} sentences, ` +
       `test ${sets.test.spans.length} spans / ${sets.test.sentences.length} sentences`,
   );
-  const classifier = fitClassifier(split.train, corpus.labels, settings, run.seed, log);
-  const ours = evaluateAll(sets, corpus.labels, classifier.score, settings, settings.thresholds);
+  const refitUnits = settings.refit ? refitUnitsOf(split) : split.train;
+  const first = fitClassifier(split.train, corpus.labels, settings, run.seed, log);
+  if (settings.refit) log(`techniques: refit on ${refitUnits.length} training and validation units`);
+  const classifier = settings.refit
+    ? fitClassifier(refitUnits, corpus.labels, settings, run.seed, log)
+    : first;
+  // Validation (and so the thresholds) from the first fit; test from the shipped one.
+  const figuresOf = (
+    tuned: { score: Scorer },
+    shipped: { score: Scorer },
+    tuning: 'global' | 'per-technique',
+  ) => evaluateAll(sets, corpus.labels, { validation: tuned.score, test: shipped.score }, settings, tuning);
+  const ours = figuresOf(first, classifier, settings.thresholds);
   log(`techniques: test spans micro-F1 ${ours.figures['test-spans'].microF1.toFixed(3)}`);
-  const baselineScorer = trainBaseline(split.train, corpus.labels, settings, run.seed, log);
-  const baseline = evaluateAll(sets, corpus.labels, baselineScorer.score, settings, 'global');
+  const baselineFirst = trainBaseline(split.train, corpus.labels, settings, run.seed, log);
+  const baselineFinal = settings.refit
+    ? trainBaseline(refitUnits, corpus.labels, settings, run.seed, log)
+    : baselineFirst;
+  const baseline = figuresOf(baselineFirst, baselineFinal, 'global');
   log(`baseline: test spans micro-F1 ${baseline.figures['test-spans'].microF1.toFixed(3)}`);
   const calibration = calibrate(corpus, settings, run.seed, log);
 
@@ -234,7 +261,7 @@ export function runTechniqueTraining(run: TechniqueTrainingRun): TechniqueTraini
         files: data.files,
         seed: run.seed,
         hyperparameters,
-        counts: counts(split),
+        counts: { ...counts(split), ...(settings.refit ? { 'refit.units': refitUnits.length } : {}) },
       },
       metrics,
     },
