@@ -33,6 +33,17 @@ export const AdjacencyCacheOptionsSchema = Type.Object(
      * (in the background; the current one keeps answering). Default 10,000.
      */
     maxDeltaEdges: Type.Optional(Type.Integer({ minimum: 0 })),
+    /**
+     * When a query finds the generation moved (a write committed by another connection or
+     * process, or one not applied in place), first catch up from the store's change log: the
+     * rows written since the snapshot, read in one consistent read and applied like an own
+     * additive write (at most `maxDeltaEdges + 1` rows); the query waits for that read and then
+     * answers from the snapshot. Anything the log cannot express as additions (a delete, a
+     * changed confidence, TRUNCATE, more rows than the budget, a snapshot older than the log's
+     * pruned horizon) falls back to the reload. Needs a store with a change log
+     * ({@link AdjacencySource.changesSince}). Default false.
+     */
+    catchUp: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -58,6 +69,15 @@ export interface AdjacencySource {
   getNodes(ids: readonly string[]): Promise<GraphNode[]>;
   /** The same query in the database (the traversal without a cache). */
   neighboursInDatabase(start: string, options: NeighbourOptions): Promise<NeighbourResult>;
+  /**
+   * The writes committed since the snapshot at token `generation`, from the change log in one
+   * consistent read, as an {@link OwnWrite} from `generation` to the token of that read (never
+   * older than the query's token that asked). `added` is undefined when they cannot be applied
+   * (see `effectOfChanges`), when more than `maxRows` log rows follow, when `generation` is older
+   * than the log's pruned horizon or unknown to the store, or when it cannot read consistently
+   * now (SQLite inside a transaction someone else opened). Absent: no change log, no catch-up.
+   */
+  changesSince?(generation: string, maxRows: number): Promise<OwnWrite>;
 }
 
 /**
@@ -91,6 +111,12 @@ export interface AdjacencyCacheStats {
   notApplied: number;
   /** Reloads started because the delta passed `maxDeltaEdges`. */
   compactions: number;
+  /**
+   * Catch-ups from the change log (option `catchUp`) applied (a query then answers from the
+   * snapshot), and refused (the log held something not additive, or too much: a reload follows).
+   */
+  catchUps: number;
+  catchUpsRefused: number;
   /**
    * Queries answered from the snapshot; in the database because the snapshot was missing or
    * older than the last write (a reload then runs in the background); in the database because
@@ -149,6 +175,9 @@ export class AdjacencyCache {
   readonly #maxNodeChars: number;
   readonly #inPlace: boolean;
   readonly #maxDeltaEdges: number;
+  readonly #catchUp: boolean;
+  /** The running catch-up (one at a time): true when it brought the snapshot up to its read. */
+  #catching: Promise<boolean> | undefined;
   #loaded: Loaded | undefined;
   #pending: Promise<void> | undefined;
   #closed = false;
@@ -170,6 +199,8 @@ export class AdjacencyCache {
     applied: 0,
     notApplied: 0,
     compactions: 0,
+    catchUps: 0,
+    catchUpsRefused: 0,
   };
 
   constructor(source: AdjacencySource, options: AdjacencyCacheOptions = {}) {
@@ -181,14 +212,21 @@ export class AdjacencyCache {
     this.#maxNodeChars = o.maxNodeChars ?? 16_000_000;
     this.#inPlace = o.inPlace ?? true;
     this.#maxDeltaEdges = o.maxDeltaEdges ?? 10_000;
+    this.#catchUp = (o.catchUp ?? false) && source.changesSince !== undefined;
   }
 
   /** Implements {@link GraphStore.neighbours} from the snapshot (or the database above `maxEdges`). */
   async neighbours(start: string, options: NeighbourOptions = {}): Promise<NeighbourResult> {
     const query = neighbourQuery(options);
     const generation = await this.#source.generation();
-    const loaded = this.#loaded;
-    if (!loaded || loaded.generation !== generation) {
+    let loaded = this.#loaded;
+    let current = loaded?.generation === generation;
+    // Behind: catch up from the change log when on (the query waits for that one read), else reload.
+    if (!current && loaded && this.#catchUp && (await this.#caughtUp(generation))) {
+      loaded = this.#loaded;
+      current = true;
+    }
+    if (!loaded || !current) {
       this.#stats.stale++;
       this.#reload(false);
       return this.#source.neighboursInDatabase(start, options);
@@ -235,6 +273,11 @@ export class AdjacencyCache {
       this.#stats.compactions++;
   }
 
+  /** True when the cache catches up from the store's change log (option `catchUp`, and the store has one). */
+  get catchUp(): boolean {
+    return this.#catchUp;
+  }
+
   /** True when own writes are applied in place (option `inPlace`): the store then reports them. */
   get inPlace(): boolean {
     return this.#inPlace;
@@ -257,7 +300,7 @@ export class AdjacencyCache {
 
   /** Resolves when no reload is running (tests and benchmarks wait for the snapshot with it). */
   async settled(): Promise<void> {
-    while (this.#pending) await this.#pending;
+    while (this.#pending || this.#catching) await (this.#pending ?? this.#catching);
   }
 
   /**
@@ -269,12 +312,64 @@ export class AdjacencyCache {
     await this.settled();
   }
 
+  /**
+   * Brings the snapshot up to at least `generation` (a token read before this call) from the
+   * change log; false when it could not (no snapshot, a load running, closed, the log refused).
+   * A catch-up already running may have read before `generation` was, so after waiting for it
+   * this checks again and, when still behind, runs its own (whose read follows the token's).
+   */
+  async #caughtUp(generation: string): Promise<boolean> {
+    for (let round = 0; round < 3; round++) {
+      const loaded = this.#loaded;
+      if (!loaded?.graph || this.#closed || this.#pending) return false;
+      if (loaded.generation === generation) return true;
+      if (this.#catching) {
+        await this.#catching;
+        continue;
+      }
+      const running = this.#readChanges(loaded).finally(() => {
+        this.#catching = undefined;
+      });
+      this.#catching = running;
+      if (await running) return true;
+      // Refused: reload. Otherwise the snapshot moved while the log was read (an own write): again.
+      if (this.#loaded !== loaded || loaded.generation === generation) continue;
+      return false;
+    }
+    return false;
+  }
+
+  /** Reads the log after `loaded`'s generation and applies it; true when the snapshot is at that read. */
+  async #readChanges(loaded: Loaded): Promise<boolean> {
+    const changesSince = this.#source.changesSince;
+    if (!changesSince) return false;
+    const before = loaded.generation;
+    let write: OwnWrite;
+    try {
+      write = await changesSince.call(this.#source, before, this.#maxDeltaEdges + 1);
+    } catch {
+      // The database answers the query instead (and reports its own errors).
+      return false;
+    }
+    // Only from where the snapshot still is: an own write applied meanwhile is in the rows read too.
+    if (this.#closed || this.#loaded !== loaded || loaded.generation !== before) return false;
+    if (write.before !== before || !write.added || !this.#applyTo(loaded, write)) {
+      this.#stats.catchUpsRefused++;
+      return false;
+    }
+    this.#stats.catchUps++;
+    if ((loaded.graph?.addedEdges ?? 0) > this.#maxDeltaEdges && this.#reload(true))
+      this.#stats.compactions++;
+    return true;
+  }
+
   /** Adds an additive own write at the snapshot's generation; false when it cannot be applied exactly. */
   #applyTo(loaded: Loaded, write: OwnWrite): boolean {
     const graph = loaded.graph;
     const added = write.added;
     if (!graph || !added) return false;
     if (graph.edgeCount + added.edges.length > this.#maxEdges) return false;
+    if (write.before === write.after) return added.nodes.length === 0 && added.edges.length === 0;
     if (!graph.add(added.nodes, added.edges)) return false;
     loaded.generation = write.after;
     if (this.#rowsGeneration === write.before) {

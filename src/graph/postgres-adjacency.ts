@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type { OwnWrite } from './adjacency-cache.js';
 import type { AdjacencyBuilder } from './adjacency-snapshot.js';
+import { CHANGE_COLS, type ChangeRow, effectOfChanges } from './change-log.js';
 import type { EdgeRef, NodeType } from './schema.js';
 
 /** Edges (and node rows) per page when the adjacency cache reads the graph. */
@@ -55,4 +57,33 @@ export async function readPostgresAdjacency(
     afterId = page.rows.at(-1)?.[0];
   }
   return generation.n;
+}
+
+/**
+ * The change-log rows after generation `since` (at most `maxRows`, one more to tell "too many"),
+ * the generation and the pruned horizon, all read on `client` inside the caller's repeatable-read
+ * transaction: as an {@link OwnWrite} from `since` to that generation, `added` undefined when the
+ * rows cannot be applied or `since` is older than the horizon (rows after it may be gone) or newer
+ * than the generation (not this database's token).
+ */
+export async function readPostgresChanges(
+  client: pg.PoolClient,
+  since: string,
+  maxRows: number,
+): Promise<OwnWrite> {
+  const [row] = (await client.query<{ n: string; pruned: string }>('SELECT n, pruned FROM graph_generation'))
+    .rows;
+  const at = row?.n ?? since;
+  const refused: OwnWrite = { before: since, after: at, added: undefined, updated: [] };
+  if (!row || !/^\d{1,19}$/.test(since)) return refused;
+  const from = BigInt(since);
+  if (from < BigInt(row.pruned) || from > BigInt(row.n)) return refused;
+  if (from === BigInt(row.n))
+    return { before: since, after: at, added: { nodes: [], edges: [] }, updated: [] };
+  const rows = await client.query<ChangeRow>({
+    text: `SELECT ${CHANGE_COLS} FROM graph_changes WHERE gen > $1 AND gen <= $2 ORDER BY gen LIMIT $3`,
+    values: [since, row.n, maxRows + 1],
+    rowMode: 'array',
+  });
+  return { before: since, after: at, ...effectOfChanges(rows.rows, maxRows) };
 }
