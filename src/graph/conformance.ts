@@ -202,8 +202,7 @@ export function graphConformance(name: string, factory: GraphFactory): void {
     reachCases(withGraph);
     cacheCases(withStores);
     ownWriteCases(withStores);
-    // PostgreSQL first (ADR 0005 amendment 2); SQLite's log follows.
-    if (name === 'postgres') catchUpCases(withStores);
+    catchUpCases(withStores);
 
     withGraph('replaceEdgesFrom drops the stale edges of a source, deleteNodes cascades', async (graph) => {
       await graph.apply(sampleBatch());

@@ -165,7 +165,7 @@ CREATE TRIGGER graph_edges_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCA
   FOR EACH STATEMENT EXECUTE FUNCTION graph_bump_generation();
 `;
 
-// v5 (PostgreSQL): a change log, so a cache can catch up with writes committed by
+// v5 (PostgreSQL) / v4 (SQLite): a change log, so a cache can catch up with writes committed by
 // other connections (another API replica, a worker, the importer) instead of reloading the whole
 // graph (ADR 0005, amendment 2). Columns of `graph_changes`: `kind` is 'node' (inserted: `src` is
 // its id, `src_type` its type), 'edge' (inserted: src, src_type, type, dst, dst_type, source,
@@ -282,11 +282,58 @@ CREATE TRIGGER graph_edges_log_truncate AFTER TRUNCATE ON graph_edges
   FOR EACH STATEMENT EXECUTE FUNCTION graph_truncated();
 `;
 
+// SQLite: row triggers; a row's position is its AUTOINCREMENT `seq` (never reused while committed,
+// so positions follow commit order: one writer at a time). Every 256 rows, rows more than 65,536
+// positions old are deleted and `graph_changes_pruned.seq` set.
+const SQLITE_V4 = `
+CREATE TABLE graph_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('node', 'edge', 'row', 'reset')),
+  src TEXT,
+  src_type TEXT,
+  type TEXT,
+  dst TEXT,
+  dst_type TEXT,
+  source TEXT,
+  confidence REAL
+);
+CREATE TABLE graph_changes_pruned (only_row INTEGER PRIMARY KEY CHECK (only_row = 1), seq INTEGER NOT NULL);
+INSERT INTO graph_changes_pruned VALUES (1, 0);
+CREATE TRIGGER graph_changes_prune AFTER INSERT ON graph_changes WHEN NEW.seq % 256 = 0 BEGIN
+  DELETE FROM graph_changes WHERE seq <= NEW.seq - 65536;
+  UPDATE graph_changes_pruned SET seq = max(seq, NEW.seq - 65536);
+END;
+CREATE TRIGGER graph_nodes_log_insert AFTER INSERT ON graph_nodes BEGIN
+  INSERT INTO graph_changes (kind, src, src_type) VALUES ('node', NEW.id, NEW.type);
+END;
+CREATE TRIGGER graph_nodes_log_update AFTER UPDATE ON graph_nodes BEGIN
+  INSERT INTO graph_changes (kind, src, src_type) VALUES
+    (CASE WHEN OLD.id IS NEW.id AND OLD.type IS NEW.type THEN 'row' ELSE 'reset' END, NEW.id, NEW.type);
+END;
+CREATE TRIGGER graph_nodes_log_delete AFTER DELETE ON graph_nodes BEGIN
+  INSERT INTO graph_changes (kind) VALUES ('reset');
+END;
+CREATE TRIGGER graph_edges_log_insert AFTER INSERT ON graph_edges BEGIN
+  INSERT INTO graph_changes (kind, src, src_type, type, dst, dst_type, source, confidence)
+    VALUES ('edge', NEW.src, NEW.src_type, NEW.type, NEW.dst, NEW.dst_type, NEW.source, NEW.confidence);
+END;
+CREATE TRIGGER graph_edges_log_update AFTER UPDATE ON graph_edges
+  WHEN OLD.src IS NOT NEW.src OR OLD.type IS NOT NEW.type OR OLD.dst IS NOT NEW.dst
+    OR OLD.source IS NOT NEW.source OR OLD.src_type IS NOT NEW.src_type
+    OR OLD.dst_type IS NOT NEW.dst_type OR OLD.confidence IS NOT NEW.confidence BEGIN
+  INSERT INTO graph_changes (kind) VALUES ('reset');
+END;
+CREATE TRIGGER graph_edges_log_delete AFTER DELETE ON graph_edges BEGIN
+  INSERT INTO graph_changes (kind) VALUES ('reset');
+END;
+`;
+
 /** Graph migrations for SQLite. */
 export const GRAPH_SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'graph', sql: SQLITE_V1 },
   { version: 2, name: 'covering edge indexes', sql: SQLITE_V2 },
   { version: 3, name: 'incoming index by source type', sql: SQLITE_V3 },
+  { version: 4, name: 'graph change log', sql: SQLITE_V4 },
 ];
 
 /** Graph migrations for PostgreSQL. */
