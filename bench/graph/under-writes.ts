@@ -57,8 +57,8 @@ export interface UnderWrites {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One group of threats, as the threat recorder writes it. */
-async function writeGroup(
+/** One group of threats, as the threat recorder writes it (on SQLite one transaction). */
+export async function writeGroup(
   store: GraphStore,
   ids: string[],
   techniques: readonly string[],
