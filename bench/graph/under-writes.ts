@@ -44,6 +44,8 @@ export interface UnderWrites {
   /** Own writes applied in place, and compaction reloads. */
   appliedInPlace: number;
   compactions: number;
+  /** Catch-ups from the change log (on SQLite with `catchUp`, own writes arrive that way). */
+  catchUps: number;
   /** Answers compared with the per-edge reference (no write in flight), and those that differed. */
   checked: number;
   differing: number;
@@ -167,6 +169,7 @@ export async function timeUnderWrites(
     reloads: after.loads - before.loads,
     appliedInPlace: after.applied - before.applied,
     compactions: after.compactions - before.compactions,
+    catchUps: after.catchUps - before.catchUps,
     checked,
     differing,
     runWallMs,

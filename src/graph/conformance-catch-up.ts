@@ -169,6 +169,66 @@ export function catchUpCases(withStores: StoresRegistrar): void {
       for (const store of [mine, writer, database]) await store.close();
     }
   });
+  withStores('caught-up edges respect maxEdges and are compacted past maxDeltaEdges', async (graph, open) => {
+    await graph.apply(sampleBatch());
+    const edges = (await graph.stats()).edges;
+    const writer = await open({ adjacency: false });
+    const bounded = await open({ adjacency: { maxEdges: edges + 1 } });
+    const start = 'technique:T1566';
+    const loaded = async (store: Opened) => {
+      await store.neighbours(start);
+      await store.adjacency?.settled();
+      await store.neighbours(start);
+    };
+    const added = (i: number) => ({
+      nodes: [{ id: `actor:N${i}`, type: 'Actor' as const, name: `N${i}`, source: 'writer' }],
+      edges: [{ src: `actor:N${i}`, type: 'USES' as const, dst: start, source: 'writer', confidence: 0.8 }],
+    });
+    const exact = async (store: Opened, what: string) =>
+      assert.deepEqual(
+        await store.neighbours(start, { depth: 2 }),
+        await referenceNeighbours(graph, start, { depth: 2 }),
+        what,
+      );
+    try {
+      await loaded(bounded);
+      await writer.apply(added(1));
+      await exact(bounded, 'one edge more fits');
+      assert.equal(bounded.adjacency?.stats().catchUps, 1);
+      await writer.apply(added(2));
+      await exact(bounded, 'the next does not');
+      assert.equal(bounded.adjacency?.stats().catchUpsRefused, 1);
+      await bounded.adjacency?.settled();
+      await exact(bounded, 'over maxEdges: from the database');
+      assert.equal(bounded.adjacency?.stats().edges, 0, 'over maxEdges: no snapshot');
+      const compacting = await open({ adjacency: { maxDeltaEdges: 2 } });
+      try {
+        const c = compacting.adjacency;
+        assert.ok(c);
+        await loaded(compacting);
+        const loads = c.stats().loads;
+        for (const i of [3, 4]) {
+          await writer.apply(added(i));
+          await exact(compacting, `added ${i}`);
+        }
+        assert.equal(c.stats().compactions, 0);
+        await writer.apply(added(5));
+        await exact(compacting, 'past maxDeltaEdges: still from the snapshot');
+        assert.equal(c.stats().catchUps, 3);
+        assert.equal(c.stats().compactions, 1);
+        await c.settled();
+        assert.equal(c.stats().loads, loads + 1);
+        assert.equal(c.stats().deltaEdges, 0, 'compacted into the new snapshot');
+        await exact(compacting, 'compacted');
+        assert.equal(c.stats().stale, 1, 'only the very first query found the cache stale');
+      } finally {
+        await compacting.close();
+      }
+    } finally {
+      await writer.close();
+      await bounded.close();
+    }
+  });
 }
 
 /**
