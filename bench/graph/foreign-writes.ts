@@ -27,6 +27,10 @@ export interface ForeignSide {
   /** Answers compared with the per-edge reference (no commit between the query's start and the check's end), differing. */
   checked: number;
   differing: number;
+  /** Wall ms of the queries that caught up (read the log, then answered from the snapshot): p50, p95, max. */
+  caughtUpP50: number;
+  caughtUpP95: number;
+  caughtUpMax: number;
 }
 
 /** The run: both sides and the writer's groups. */
@@ -90,7 +94,7 @@ export async function timeForeignWrites(
   const acc = new Map(
     sides.map((s) => [
       s.name,
-      { ms: [] as number[], cpu: [] as number[], nodes: 0, checked: 0, differing: 0 },
+      { ms: [] as number[], cpu: [] as number[], caught: [] as number[], nodes: 0, checked: 0, differing: 0 },
     ]),
   );
   const groupMs: number[] = [];
@@ -104,7 +108,9 @@ export async function timeForeignWrites(
         for (const s of block) {
           await sleep(config.gapMs);
           const v0 = await version();
+          const c0 = store.adjacency?.stats().catchUps;
           const t = await timed(() => store.neighbours(s, options));
+          if (store.adjacency?.stats().catchUps !== c0) a.caught.push(t.ms);
           a.ms.push(t.ms);
           a.cpu.push(t.cpu);
           a.nodes += t.value.reached;
@@ -133,6 +139,12 @@ export async function timeForeignWrites(
       catchUpsRefused: s1.catchUpsRefused - s0.catchUpsRefused,
       checked: a.checked,
       differing: a.differing,
+      caughtUpP50: pct(
+        a.caught.sort((x, y) => x - y),
+        50,
+      ),
+      caughtUpP95: pct(a.caught, 95),
+      caughtUpMax: a.caught.at(-1) ?? Number.NaN,
     };
   };
   groupMs.sort((x, y) => x - y);
