@@ -157,8 +157,14 @@ export class PostgresGraph implements GraphStore {
       load: (builder, maxEdges) => this.#loadAdjacency(builder, maxEdges),
       getNodes: (ids) => this.getNodes(ids),
       neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
-      changesSince: (generation, maxRows) =>
-        this.#readOnly((client) => readPostgresChanges(client, generation, maxRows)),
+      changesSince: async (generation, maxRows) => {
+        if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is closed');
+        try {
+          return await readPostgresChanges(this.pool, generation, maxRows);
+        } catch (cause) {
+          throw unavailable(cause);
+        }
+      },
     };
   }
 
