@@ -22,8 +22,9 @@ export const AdjacencyCacheOptionsSchema = Type.Object(
     maxNodeChars: Type.Optional(Type.Integer({ minimum: 0 })),
     /**
      * Apply this process's own additive writes (see {@link AdjacencyCache.applied}) to the
-     * snapshot in place instead of reloading it. Default true; false restores invalidation
-     * by every write (benchmarks compare the two).
+     * snapshot in place instead of reloading it. Default true; false (with `catchUp` false too)
+     * restores invalidation by every write (benchmarks compare the two). With `catchUp` on, an
+     * own write not applied in place is caught up from the change log instead.
      */
     inPlace: Type.Optional(Type.Boolean()),
     /**
