@@ -6,11 +6,13 @@
  * catalogue load, pattern mining and enrichment. See bench/graph/README.md.
  *
  *   npm run bench:graph -- [--data-dir ../shared/data] [--queries 300] [--seed 7] [--backends sqlite,postgres]
- *     [--runs all|writes] [--write-ms 200] [--group 4] [--gap-ms 5]
+ *     [--runs all|writes|foreign] [--write-ms 200] [--group 4] [--gap-ms 5] [--block 25]
  *
- * `--runs writes` skips everything but the import and the runs under writes (`under-writes.ts`).
+ * `--runs writes` skips everything but the import and the runs under writes (`under-writes.ts`);
+ * `--runs foreign` everything but the import and the run under another process's writes
+ * (`foreign-writes.ts`, catch-up on and off interleaved).
  */
-import { execSync } from 'node:child_process';
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,7 @@ import {
   type SqliteGraph,
 } from '../../src/graph/index.js';
 import { machine } from '../shared-data.js';
+import { type ForeignWrites, timeForeignWrites } from './foreign-writes.js';
 import { measure, pct, summarise, type Timing, timed } from './timing.js';
 import { timeUnderWrites, type UnderWrites, type UnderWritesConfig } from './under-writes.js';
 
@@ -47,6 +50,7 @@ const { values: args } = parseArgs({
     'write-ms': { type: 'string', default: '200' },
     group: { type: 'string', default: '4' },
     'gap-ms': { type: 'string', default: '5' },
+    block: { type: 'string', default: '25' },
     'database-url': {
       type: 'string',
       default: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -121,8 +125,10 @@ async function timeAgainstPerEdge(
 /**
  * The cache cold: before each query a real graph write (a bench node's props change) by another
  * connection (`writer`: as another process would; the store's own additive writes no longer
- * invalidate), so the query finds its snapshot stale: the database answers and a reload starts
- * in the background. Then the wait for that reload (wall), and the same query again, warm.
+ * invalidate), so the query finds its snapshot stale. With `catchUp` on (the default since ADR 0005
+ * amendment 2) the node row change is caught up from the change log and the snapshot answers; with
+ * it off the database answers and a reload starts in the background. Then the wait for any reload
+ * (wall), and the same query again, warm.
  */
 async function timeCold(
   graph: GraphStore,
@@ -298,19 +304,14 @@ type WithCache = (
 
 /**
  * The 2-hop under threat writes twice, each on a store of its own: own writes applied to the
- * snapshot in place (the default), then with `inPlace: false` (every write invalidates: the code before).
+ * snapshot in place (the default options: on SQLite, with `catchUp` on, they arrive through the change
+ * log instead), then with `inPlace: false, catchUp: false` (every write invalidates: the code before both).
  */
 async function underWrites(graph: GraphStore, withCache: WithCache, any: string[]) {
-  const techniques = [
-    ...new Set(
-      (await starts(graph, 300, SEED + 3, 'Technique'))
-        .map((id) => id.slice('technique:'.length))
-        .filter((id) => /^T\d{4}(\.\d{3})?$/.test(id)),
-    ),
-  ];
+  const techniques = await techniquesOf(graph);
   const out: Record<string, UnderWrites> = {};
   for (const inPlace of [true, false]) {
-    const store = await withCache({ inPlace });
+    const store = await withCache(inPlace ? {} : { inPlace: false, catchUp: false });
     try {
       const tag = inPlace ? 'inplace' : 'reload';
       out[tag] = await timeUnderWrites(store, any, techniques, { depth: 2 }, UNDER_WRITES, tag);
@@ -321,6 +322,71 @@ async function underWrites(graph: GraphStore, withCache: WithCache, any: string[
   return { underWritesInPlace: out.inplace, underWritesReload: out.reload };
 }
 
+/** Technique ids (without the `technique:` prefix) the writers use, drawn with a fixed seed. */
+async function techniquesOf(graph: GraphStore): Promise<string[]> {
+  return [
+    ...new Set(
+      (await starts(graph, 300, SEED + 3, 'Technique'))
+        .map((id) => id.slice('technique:'.length))
+        .filter((id) => /^T\d{4}(\.\d{3})?$/.test(id)),
+    ),
+  ];
+}
+
+/** How a backend starts the foreign writer process and reads its commit token. */
+interface Foreign {
+  spawn: (techniques: string[]) => ChildProcess;
+  version: (database: GraphStore) => Promise<string>;
+}
+
+/** The writer process's arguments common to both backends. */
+const writerArgs = (techniques: string[]) => [
+  '--import',
+  'tsx',
+  join(import.meta.dirname, 'foreign-writer.ts'),
+  '--write-ms',
+  String(UNDER_WRITES.writeMs),
+  '--group',
+  String(UNDER_WRITES.group),
+  '--seed',
+  String(SEED + 4),
+  '--tag',
+  `foreign${process.pid}`,
+  '--techniques',
+  techniques.join(','),
+];
+
+/**
+ * The 2-hop under another process's threat writes, catch-up on and off interleaved in blocks
+ * (`foreign-writes.ts`).
+ */
+async function foreignWrites(
+  graph: GraphStore,
+  withCache: WithCache,
+  withoutCache: () => Promise<GraphStore>,
+  foreign: Foreign,
+  any: string[],
+): Promise<{ foreignWrites: ForeignWrites }> {
+  const techniques = await techniquesOf(graph);
+  const catchUp = await withCache({ catchUp: true });
+  const reload = await withCache({ catchUp: false });
+  const database = await withoutCache();
+  try {
+    const result = await timeForeignWrites(
+      { catchUp, reload },
+      database,
+      () => foreign.version(database),
+      any,
+      { depth: 2 },
+      { gapMs: UNDER_WRITES.gapMs, block: Number(args.block) },
+      () => foreign.spawn(techniques),
+    );
+    return { foreignWrites: result };
+  } finally {
+    for (const store of [catchUp, reload, database]) await store.close();
+  }
+}
+
 async function run(
   name: string,
   graph: GraphStore,
@@ -328,7 +394,20 @@ async function run(
   fresh: () => Promise<GraphStore>,
   withoutCache: () => Promise<GraphStore>,
   withCache: WithCache,
+  foreign: Foreign,
 ): Promise<Record<string, unknown>> {
+  if (args.runs === 'foreign') {
+    const load = await fill(graph);
+    const stats = await graph.stats();
+    const any = await starts(graph, QUERIES, SEED);
+    return {
+      backend: name,
+      ...load,
+      nodes: stats.nodes,
+      edges: stats.edges,
+      ...(await foreignWrites(graph, withCache, withoutCache, foreign, any)),
+    };
+  }
   if (args.runs === 'writes') {
     const load = await fill(graph);
     const stats = await graph.stats();
@@ -383,9 +462,11 @@ async function run(
   await writer.close();
   // Last: they add threats to the graph.
   const writes = await underWrites(graph, withCache, any);
+  const foreignRun = await foreignWrites(graph, withCache, withoutCache, foreign, any);
   return {
     backend: name,
     ...writes,
+    ...foreignRun,
     firstFill,
     cache,
     ...coldRuns,
@@ -422,7 +503,21 @@ try {
     const withoutCache = async () => openSqliteGraph({ path: join(dir, 'graph.sqlite'), adjacency: false });
     const withCache: WithCache = async (adjacency) =>
       openSqliteGraph({ path: join(dir, 'graph.sqlite'), adjacency });
-    results.push(await run('sqlite', g, () => unindexedSqlite(g, dir), fresh, withoutCache, withCache));
+    const foreign: Foreign = {
+      spawn: (techniques) =>
+        spawn(
+          process.execPath,
+          [...writerArgs(techniques), '--backend', 'sqlite', '--path', join(dir, 'graph.sqlite')],
+          {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        ),
+      version: async (database) =>
+        String((database as SqliteGraph).db.pragma('data_version', { simple: true })),
+    };
+    results.push(
+      await run('sqlite', g, () => unindexedSqlite(g, dir), fresh, withoutCache, withCache, foreign),
+    );
     await g.close();
   }
   if (backends.includes('postgres')) {
@@ -443,6 +538,18 @@ try {
           fresh,
           withoutCache,
           withCache,
+          {
+            spawn: (techniques) =>
+              spawn(
+                process.execPath,
+                [...writerArgs(techniques), '--backend', 'postgres', '--url', url, '--schema', schema],
+                { stdio: ['ignore', 'pipe', 'pipe'] },
+              ),
+            version: async (database) =>
+              String(
+                (await (database as PostgresGraph).pool.query('SELECT n FROM graph_generation')).rows[0]?.n,
+              ),
+          },
         ),
       );
     } finally {
@@ -473,20 +580,35 @@ for (const r of results) {
     );
   for (const [label, w] of [
     ['own writes applied in place', r.underWritesInPlace],
-    ['every write reloads (inPlace: false)', r.underWritesReload],
+    ['every write reloads (inPlace: false, catchUp: false)', r.underWritesReload],
   ] as const) {
     if (!w) continue;
     const u = w as UnderWrites;
     row(`2-hop under threat writes, ${label}`, u.query);
     process.stdout.write(
-      `| ${r.backend} | ↳ ${u.groups} groups of ${UNDER_WRITES.group} threats every ${UNDER_WRITES.writeMs} ms (group p50 ${u.groupP50.toFixed(1)} / p95 ${u.groupP95.toFixed(1)} ms); answers: ${u.fromSnapshot} snapshot, ${u.fromDatabase} database; ${u.reloads} reloads (${u.compactions} compactions), ${u.appliedInPlace} writes in place; ${u.differing} of ${u.checked} checked differ from the reference; run ${(u.runWallMs / 1000).toFixed(1)} s wall, ${(u.runCpuMs / 1000).toFixed(1)} s CPU, event-loop delay p99 ${u.loopDelayP99.toFixed(1)} / max ${u.loopDelayMax.toFixed(1)} ms | | | | |\n`,
+      `| ${r.backend} | ↳ ${u.groups} groups of ${UNDER_WRITES.group} threats every ${UNDER_WRITES.writeMs} ms (group p50 ${u.groupP50.toFixed(1)} / p95 ${u.groupP95.toFixed(1)} ms); answers: ${u.fromSnapshot} snapshot, ${u.fromDatabase} database; ${u.reloads} reloads (${u.compactions} compactions), ${u.appliedInPlace} writes in place, ${u.catchUps} catch-ups; ${u.differing} of ${u.checked} checked differ from the reference; run ${(u.runWallMs / 1000).toFixed(1)} s wall, ${(u.runCpuMs / 1000).toFixed(1)} s CPU, event-loop delay p99 ${u.loopDelayP99.toFixed(1)} / max ${u.loopDelayMax.toFixed(1)} ms | | | | |\n`,
     );
   }
-  if (args.runs === 'writes') continue;
+  const fw = r.foreignWrites as ForeignWrites | undefined;
+  if (fw) {
+    for (const [label, side] of [
+      ['catch-up from the change log (catchUp: true)', fw.catchUp],
+      ['every foreign write reloads (catchUp: false)', fw.reload],
+    ] as const) {
+      row(`2-hop under another process's threat writes, ${label}`, side.query);
+      process.stdout.write(
+        `| ${r.backend} | ↳ answers: ${side.fromSnapshot} snapshot, ${side.fromDatabase} database; ${side.reloads} reloads, ${side.catchUps} catch-ups (those queries p50 / p95 / max ${side.caughtUpP50.toFixed(2)} / ${side.caughtUpP95.toFixed(2)} / ${side.caughtUpMax.toFixed(1)} ms), ${side.catchUpsRefused} refused; ${side.differing} of ${side.checked} checked differ from the reference | | | | |\n`,
+      );
+    }
+    process.stdout.write(
+      `| ${r.backend} | ↳ writer: ${fw.writer}; ${fw.groups} groups of ${UNDER_WRITES.group} threats every ${UNDER_WRITES.writeMs} ms (group p50 ${fw.groupP50.toFixed(1)} / p95 ${fw.groupP95.toFixed(1)} ms); blocks of ${args.block} queries, alternating | | | | |\n`,
+    );
+  }
+  if (args.runs === 'writes' || args.runs === 'foreign') continue;
   row('2-hop, adjacency cache warm', r.twoHop as Timing);
   row('2-hop, adjacency cache warm, alone (not interleaved)', r.twoHopAlone as Timing);
   row(
-    "2-hop, adjacency cache cold (another connection's write before each query: the database answers, a reload starts)",
+    "2-hop after another connection's write before each query (a node row change: caught up from the log with catchUp on, the default; without it the database answers and a reload starts)",
     r.cold as Timing,
   );
   row('2-hop, the same query again after the reload', r.warmAfter as Timing);

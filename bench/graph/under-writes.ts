@@ -44,6 +44,8 @@ export interface UnderWrites {
   /** Own writes applied in place, and compaction reloads. */
   appliedInPlace: number;
   compactions: number;
+  /** Catch-ups from the change log (on SQLite with `catchUp`, own writes arrive that way). */
+  catchUps: number;
   /** Answers compared with the per-edge reference (no write in flight), and those that differed. */
   checked: number;
   differing: number;
@@ -57,8 +59,8 @@ export interface UnderWrites {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One group of threats, as the threat recorder writes it. */
-async function writeGroup(
+/** One group of threats, as the threat recorder writes it (on SQLite one transaction). */
+export async function writeGroup(
   store: GraphStore,
   ids: string[],
   techniques: readonly string[],
@@ -167,6 +169,7 @@ export async function timeUnderWrites(
     reloads: after.loads - before.loads,
     appliedInPlace: after.applied - before.applied,
     compactions: after.compactions - before.compactions,
+    catchUps: after.catchUps - before.catchUps,
     checked,
     differing,
     runWallMs,

@@ -1,108 +1,25 @@
-import Type, { type Static } from 'typebox';
 import { validate } from '../core/index.js';
+import {
+  type AdjacencyCacheOptions,
+  AdjacencyCacheOptionsSchema,
+  type AdjacencyCacheStats,
+  type AdjacencySource,
+  type OwnWrite,
+} from './adjacency-cache-types.js';
 import { AdjacencyDelta } from './adjacency-delta.js';
 import { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { TraversalScratch } from './adjacency-traverse.js';
-import type { WriteEffect } from './apply-plan.js';
 import type { NeighbourOptions, NeighbourResult } from './contract.js';
 import type { GraphNode } from './schema.js';
 import { neighbourQuery, nodeNotFound } from './traversal.js';
 
-/** Options of the in-process adjacency cache of a graph store (`adjacency` of the store options). */
-export const AdjacencyCacheOptionsSchema = Type.Object(
-  {
-    /**
-     * The cache holds the whole graph's structure only while it has at most this many edges
-     * (about 40 bytes each); above it, queries run in the database as without a cache.
-     * Default 1,000,000.
-     */
-    maxEdges: Type.Optional(Type.Integer({ minimum: 0 })),
-    /**
-     * Node rows (the nodes queries return) are kept, least recently used dropped first, while
-     * their JSON text totals at most this many characters. Default 16,000,000 (about 32 MB).
-     */
-    maxNodeChars: Type.Optional(Type.Integer({ minimum: 0 })),
-    /**
-     * Apply this process's own additive writes (see {@link AdjacencyCache.applied}) to the
-     * snapshot in place instead of reloading it. Default true; false restores invalidation
-     * by every write (benchmarks compare the two).
-     */
-    inPlace: Type.Optional(Type.Boolean()),
-    /**
-     * Edges added in place after which a full reload compacts them into a new snapshot
-     * (in the background; the current one keeps answering). Default 10,000.
-     */
-    maxDeltaEdges: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false },
-);
-/** See {@link AdjacencyCacheOptionsSchema}. */
-export type AdjacencyCacheOptions = Static<typeof AdjacencyCacheOptionsSchema>;
-
-/** What the cache needs from a store. */
-export interface AdjacencySource {
-  /**
-   * A token that differs from every earlier one once a write to the graph's nodes or edges
-   * was committed, by this connection or any other (SQLite: `PRAGMA data_version` and the
-   * connection's `total_changes()`; PostgreSQL: the `graph_generation` counter). One cheap read.
-   */
-  generation(): Promise<string>;
-  /**
-   * Adds every node and edge to `builder` from one consistent read, then node rows (JSON of
-   * the `GraphNode`, as `getNodes` would return it) until `builder.row` refuses one, and returns
-   * the generation token of that read (or one read before it); false, adding nothing, when the
-   * graph has more than `maxEdges` edges.
-   */
-  load(builder: AdjacencyBuilder, maxEdges: number): Promise<string | false>;
-  /** The node rows, from the database. */
-  getNodes(ids: readonly string[]): Promise<GraphNode[]>;
-  /** The same query in the database (the traversal without a cache). */
-  neighboursInDatabase(start: string, options: NeighbourOptions): Promise<NeighbourResult>;
-}
-
-/**
- * A write this process committed, as its store reports it to the cache: the generation
- * tokens read inside the writing transaction before its first write and after its last,
- * while no other writer could commit (SQLite: the immediate transaction's write lock;
- * PostgreSQL: the `graph_generation` row locked first), so the graph at `after` is the
- * graph at `before` plus exactly this write; and what it did ({@link WriteEffect}).
- */
-export interface OwnWrite extends WriteEffect {
-  before: string;
-  after: string;
-}
-
-/** Counters of an {@link AdjacencyCache}, for benchmarks, tests and metrics. */
-export interface AdjacencyCacheStats {
-  /** Full loads of the graph's structure (the first, and one after each write, unless backing off). */
-  loads: number;
-  /** Milliseconds of the last load (read and build). */
-  lastLoadMs: number;
-  /** Nodes and edges of the current snapshot with those added in place (0 when none). */
-  nodes: number;
-  edges: number;
-  /** Nodes and edges added in place since the last load. */
-  deltaNodes: number;
-  deltaEdges: number;
-  /** Bytes of the current snapshot's typed arrays (and the delta's). */
-  arrayBytes: number;
-  /** Own writes applied in place; own writes that could not be (the next query then finds the cache stale). */
-  applied: number;
-  notApplied: number;
-  /** Reloads started because the delta passed `maxDeltaEdges`. */
-  compactions: number;
-  /**
-   * Queries answered from the snapshot; in the database because the snapshot was missing or
-   * older than the last write (a reload then runs in the background); in the database because
-   * the graph was over `maxEdges`.
-   */
-  hits: number;
-  stale: number;
-  fallbacks: number;
-  /** Cached node rows and the characters of their JSON text. */
-  nodeRows: number;
-  nodeChars: number;
-}
+export {
+  type AdjacencyCacheOptions,
+  AdjacencyCacheOptionsSchema,
+  type AdjacencyCacheStats,
+  type AdjacencySource,
+  type OwnWrite,
+} from './adjacency-cache-types.js';
 
 interface Loaded {
   generation: string;
@@ -138,6 +55,15 @@ const MAX_LOGGED_WRITES = 1000;
  * generation past the snapshot's and cost a reload. A delta past `maxDeltaEdges`
  * is compacted by a reload in the background.
  *
+ * Writes the snapshot did not see otherwise (another connection's or process's,
+ * or own ones not applied in place) are caught up from the store's change log
+ * (option `catchUp`, default on): the query that finds the generation moved
+ * reads the log rows after the snapshot's generation (one read) and, when they
+ * are only additions and within `maxDeltaEdges`, applies them like an own write
+ * and answers from the snapshot; anything else (a delete, a changed confidence,
+ * TRUNCATE, too many rows, a snapshot older than the log's pruned horizon)
+ * falls back to the reload. One catch-up runs at a time; `close()` waits for it.
+ *
  * Memory is bounded: the snapshot only up to `maxEdges` edges, those added in
  * place included (above it, queries go to the database), the node rows by
  * `maxNodeChars`. Answers equal the database traversal's, including order,
@@ -149,6 +75,9 @@ export class AdjacencyCache {
   readonly #maxNodeChars: number;
   readonly #inPlace: boolean;
   readonly #maxDeltaEdges: number;
+  readonly #catchUp: boolean;
+  /** The running catch-up (one at a time): true when it brought the snapshot up to its read. */
+  #catching: Promise<boolean> | undefined;
   #loaded: Loaded | undefined;
   #pending: Promise<void> | undefined;
   #closed = false;
@@ -170,6 +99,8 @@ export class AdjacencyCache {
     applied: 0,
     notApplied: 0,
     compactions: 0,
+    catchUps: 0,
+    catchUpsRefused: 0,
   };
 
   constructor(source: AdjacencySource, options: AdjacencyCacheOptions = {}) {
@@ -181,14 +112,21 @@ export class AdjacencyCache {
     this.#maxNodeChars = o.maxNodeChars ?? 16_000_000;
     this.#inPlace = o.inPlace ?? true;
     this.#maxDeltaEdges = o.maxDeltaEdges ?? 10_000;
+    this.#catchUp = (o.catchUp ?? true) && source.changesSince !== undefined;
   }
 
   /** Implements {@link GraphStore.neighbours} from the snapshot (or the database above `maxEdges`). */
   async neighbours(start: string, options: NeighbourOptions = {}): Promise<NeighbourResult> {
     const query = neighbourQuery(options);
     const generation = await this.#source.generation();
-    const loaded = this.#loaded;
-    if (!loaded || loaded.generation !== generation) {
+    let loaded = this.#loaded;
+    let current = loaded?.generation === generation;
+    // Behind: catch up from the change log when on (the query waits for that one read), else reload.
+    if (!current && loaded && this.#catchUp && (await this.#caughtUp(generation))) {
+      loaded = this.#loaded;
+      current = true;
+    }
+    if (!loaded || !current) {
       this.#stats.stale++;
       this.#reload(false);
       return this.#source.neighboursInDatabase(start, options);
@@ -235,6 +173,11 @@ export class AdjacencyCache {
       this.#stats.compactions++;
   }
 
+  /** True when the cache catches up from the store's change log (option `catchUp`, and the store has one). */
+  get catchUp(): boolean {
+    return this.#catchUp;
+  }
+
   /** True when own writes are applied in place (option `inPlace`): the store then reports them. */
   get inPlace(): boolean {
     return this.#inPlace;
@@ -257,7 +200,7 @@ export class AdjacencyCache {
 
   /** Resolves when no reload is running (tests and benchmarks wait for the snapshot with it). */
   async settled(): Promise<void> {
-    while (this.#pending) await this.#pending;
+    while (this.#pending || this.#catching) await (this.#pending ?? this.#catching);
   }
 
   /**
@@ -269,12 +212,64 @@ export class AdjacencyCache {
     await this.settled();
   }
 
+  /**
+   * Brings the snapshot up to at least `generation` (a token read before this call) from the
+   * change log; false when it could not (no snapshot, a load running, closed, the log refused).
+   * A catch-up already running may have read before `generation` was, so after waiting for it
+   * this checks again and, when still behind, runs its own (whose read follows the token's).
+   */
+  async #caughtUp(generation: string): Promise<boolean> {
+    for (let round = 0; round < 3; round++) {
+      const loaded = this.#loaded;
+      if (!loaded?.graph || this.#closed || this.#pending) return false;
+      if (loaded.generation === generation) return true;
+      if (this.#catching) {
+        await this.#catching;
+        continue;
+      }
+      const running = this.#readChanges(loaded).finally(() => {
+        this.#catching = undefined;
+      });
+      this.#catching = running;
+      if (await running) return true;
+      // Refused: reload. Otherwise the snapshot moved while the log was read (an own write): again.
+      if (this.#loaded !== loaded || loaded.generation === generation) continue;
+      return false;
+    }
+    return false;
+  }
+
+  /** Reads the log after `loaded`'s generation and applies it; true when the snapshot is at that read. */
+  async #readChanges(loaded: Loaded): Promise<boolean> {
+    const changesSince = this.#source.changesSince;
+    if (!changesSince) return false;
+    const before = loaded.generation;
+    let write: OwnWrite;
+    try {
+      write = await changesSince.call(this.#source, before, this.#maxDeltaEdges + 1);
+    } catch {
+      // The database answers the query instead (and reports its own errors).
+      return false;
+    }
+    // Only from where the snapshot still is: an own write applied meanwhile is in the rows read too.
+    if (this.#closed || this.#loaded !== loaded || loaded.generation !== before) return false;
+    if (write.before !== before || !write.added || !this.#applyTo(loaded, write)) {
+      this.#stats.catchUpsRefused++;
+      return false;
+    }
+    this.#stats.catchUps++;
+    if ((loaded.graph?.addedEdges ?? 0) > this.#maxDeltaEdges && this.#reload(true))
+      this.#stats.compactions++;
+    return true;
+  }
+
   /** Adds an additive own write at the snapshot's generation; false when it cannot be applied exactly. */
   #applyTo(loaded: Loaded, write: OwnWrite): boolean {
     const graph = loaded.graph;
     const added = write.added;
     if (!graph || !added) return false;
     if (graph.edgeCount + added.edges.length > this.#maxEdges) return false;
+    if (write.before === write.after) return added.nodes.length === 0 && added.edges.length === 0;
     if (!graph.add(added.nodes, added.edges)) return false;
     loaded.generation = write.after;
     if (this.#rowsGeneration === write.before) {

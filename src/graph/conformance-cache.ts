@@ -95,8 +95,10 @@ export function cacheCases(withStores: StoresRegistrar): void {
     'a write by another store instance is seen by the next neighbours query',
     async (graph, open) => {
       await graph.apply(sampleBatch());
-      const mine = await open({});
-      const other = await open({});
+      // Catch-up off (option `catchUp: false`): the path this case checks is the reload (and own writes in
+      // place); `conformance-catch-up.ts` covers the default.
+      const mine = await open({ adjacency: { catchUp: false } });
+      const other = await open({ adjacency: { catchUp: false } });
       try {
         // Each read twice: the query right after a write (database) and the one after the reload (snapshot).
         const ids = async (store: Opened) =>

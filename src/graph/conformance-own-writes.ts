@@ -26,7 +26,9 @@ const STARTS = ['actor:G0007', 'technique:T1566', 'technique:T1059', 'tactic:TA0
 export function ownWriteCases(withStores: StoresRegistrar): void {
   withStores('own additive writes keep the cache warm and exact', async (graph, open) => {
     await graph.apply(sampleBatch());
-    const mine = await open({});
+    // Catch-up off (option `catchUp: false`): the path this case checks is the reload (and own writes in
+    // place); `conformance-catch-up.ts` covers the default.
+    const mine = await open({ adjacency: { catchUp: false } });
     const database = await open({ adjacency: false });
     try {
       const cache = mine.adjacency;
@@ -113,9 +115,11 @@ export function ownWriteCases(withStores: StoresRegistrar): void {
 
   withStores('other writes still invalidate the cache, own or not', async (graph, open) => {
     await graph.apply(sampleBatch());
-    const mine = await open({});
+    // Catch-up off (option `catchUp: false`): the path this case checks is the reload (and own writes in
+    // place); `conformance-catch-up.ts` covers the default.
+    const mine = await open({ adjacency: { catchUp: false } });
     const other = await open({ adjacency: false });
-    const off = await open({ adjacency: { inPlace: false } });
+    const off = await open({ adjacency: { inPlace: false, catchUp: false } });
     try {
       const cache = mine.adjacency;
       assert.ok(cache);
@@ -177,8 +181,10 @@ export function ownWriteCases(withStores: StoresRegistrar): void {
     async (graph, open) => {
       await graph.apply(sampleBatch());
       const edges = (await graph.stats()).edges;
-      const bounded = await open({ adjacency: { maxEdges: edges + 1 } });
-      const compacting = await open({ adjacency: { maxDeltaEdges: 2 } });
+      // Catch-up off (option `catchUp: false`): the path this case checks is the reload (and own writes in
+      // place); `conformance-catch-up.ts` covers the default.
+      const bounded = await open({ adjacency: { maxEdges: edges + 1, catchUp: false } });
+      const compacting = await open({ adjacency: { maxDeltaEdges: 2, catchUp: false } });
       try {
         await bounded.neighbours('technique:T1566');
         await bounded.adjacency?.settled();

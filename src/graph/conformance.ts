@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { cacheCases, type OpenAnother, type StoresRegistrar } from './conformance-cache.js';
+import { catchUpCases } from './conformance-catch-up.js';
 import { ownWriteCases } from './conformance-own-writes.js';
 import { reachCases } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
@@ -201,6 +202,7 @@ export function graphConformance(name: string, factory: GraphFactory): void {
     reachCases(withGraph);
     cacheCases(withStores);
     ownWriteCases(withStores);
+    catchUpCases(withStores);
 
     withGraph('replaceEdgesFrom drops the stale edges of a source, deleteNodes cascades', async (graph) => {
       await graph.apply(sampleBatch());

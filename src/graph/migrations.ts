@@ -165,11 +165,175 @@ CREATE TRIGGER graph_edges_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCA
   FOR EACH STATEMENT EXECUTE FUNCTION graph_bump_generation();
 `;
 
+// v5 (PostgreSQL) / v4 (SQLite): a change log, so a cache can catch up with writes committed by
+// other connections (another API replica, a worker, the importer) instead of reloading the whole
+// graph (ADR 0005, amendment 2). Columns of `graph_changes`: `kind` is 'node' (inserted: `src` is
+// its id, `src_type` its type), 'edge' (inserted: src, src_type, type, dst, dst_type, source,
+// confidence, as the snapshot holds it), 'row' (an existing node's row changed; id in `src`) or
+// 'reset' (anything a cache cannot apply: a delete, TRUNCATE, a changed edge key, end type or
+// confidence, a changed node id or type). A props-only edge update writes nothing.
+//
+// PostgreSQL: statement-level triggers with transition tables (one event each, as PostgreSQL
+// requires). Each first bumps `graph_generation` (`UPDATE … RETURNING`: the row lock every writer
+// contends for, held to commit) and writes its rows with `gen` = the new value, so generations are
+// assigned in commit order and a snapshot that sees `n = N` sees every row with `gen <= N`.
+// Statements that touched no row bump nothing. Every 64 generations rows older than 1,024
+// generations are deleted and `pruned` set: a cache whose snapshot is older than `pruned` reloads.
+// The migration sets `pruned = n`, so snapshots loaded before it reload.
+const POSTGRES_V5 = `
+ALTER TABLE graph_generation ADD COLUMN pruned BIGINT NOT NULL DEFAULT 0;
+UPDATE graph_generation SET pruned = n;
+CREATE TABLE graph_changes (
+  gen BIGINT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('node', 'edge', 'row', 'reset')),
+  src TEXT COLLATE "C",
+  src_type TEXT,
+  type TEXT COLLATE "C",
+  dst TEXT COLLATE "C",
+  dst_type TEXT,
+  source TEXT COLLATE "C",
+  confidence DOUBLE PRECISION
+);
+CREATE INDEX graph_changes_gen ON graph_changes (gen);
+CREATE FUNCTION graph_next_generation() RETURNS BIGINT LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE g BIGINT;
+BEGIN
+  UPDATE graph_generation SET n = n + 1 RETURNING n INTO g;
+  IF g % 64 = 0 THEN
+    DELETE FROM graph_changes WHERE gen <= g - 1024;
+    UPDATE graph_generation SET pruned = GREATEST(pruned, g - 1024);
+  END IF;
+  RETURN g;
+END $$;
+CREATE FUNCTION graph_nodes_inserted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE g BIGINT;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+  g := graph_next_generation();
+  INSERT INTO graph_changes (gen, kind, src, src_type) SELECT g, 'node', id, type FROM new_rows;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION graph_nodes_updated() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE g BIGINT;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+  g := graph_next_generation();
+  -- Ids are unique on both sides: the structure is kept when every new (id, type) was an old one.
+  IF EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS
+       (SELECT 1 FROM old_rows o WHERE o.id = n.id AND o.type = n.type)) THEN
+    INSERT INTO graph_changes (gen, kind) VALUES (g, 'reset');
+  ELSE
+    INSERT INTO graph_changes (gen, kind, src, src_type) SELECT g, 'row', id, type FROM new_rows;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION graph_edges_inserted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE g BIGINT;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+  g := graph_next_generation();
+  INSERT INTO graph_changes (gen, kind, src, src_type, type, dst, dst_type, source, confidence)
+    SELECT g, 'edge', src, src_type, type, dst, dst_type, source, confidence FROM new_rows;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION graph_edges_updated() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE g BIGINT;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM new_rows) THEN RETURN NULL; END IF;
+  g := graph_next_generation();
+  -- Keys are unique on both sides: unchanged structure when every new row was an old one but for props.
+  IF EXISTS (SELECT 1 FROM new_rows n WHERE NOT EXISTS
+       (SELECT 1 FROM old_rows o WHERE o.src = n.src AND o.type = n.type AND o.dst = n.dst
+          AND o.source = n.source AND o.src_type = n.src_type AND o.dst_type = n.dst_type
+          AND o.confidence = n.confidence)) THEN
+    INSERT INTO graph_changes (gen, kind) VALUES (g, 'reset');
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION graph_rows_deleted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM old_rows) THEN RETURN NULL; END IF;
+  INSERT INTO graph_changes (gen, kind) VALUES (graph_next_generation(), 'reset');
+  RETURN NULL;
+END $$;
+CREATE FUNCTION graph_truncated() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO graph_changes (gen, kind) VALUES (graph_next_generation(), 'reset');
+  RETURN NULL;
+END $$;
+DROP TRIGGER graph_nodes_generation ON graph_nodes;
+DROP TRIGGER graph_edges_generation ON graph_edges;
+DROP FUNCTION graph_bump_generation();
+CREATE TRIGGER graph_nodes_log_insert AFTER INSERT ON graph_nodes REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_nodes_inserted();
+CREATE TRIGGER graph_nodes_log_update AFTER UPDATE ON graph_nodes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_nodes_updated();
+CREATE TRIGGER graph_nodes_log_delete AFTER DELETE ON graph_nodes REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_rows_deleted();
+CREATE TRIGGER graph_nodes_log_truncate AFTER TRUNCATE ON graph_nodes
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_truncated();
+CREATE TRIGGER graph_edges_log_insert AFTER INSERT ON graph_edges REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_edges_inserted();
+CREATE TRIGGER graph_edges_log_update AFTER UPDATE ON graph_edges REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_edges_updated();
+CREATE TRIGGER graph_edges_log_delete AFTER DELETE ON graph_edges REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_rows_deleted();
+CREATE TRIGGER graph_edges_log_truncate AFTER TRUNCATE ON graph_edges
+  FOR EACH STATEMENT EXECUTE FUNCTION graph_truncated();
+`;
+
+// SQLite: row triggers; a row's position is its AUTOINCREMENT `seq` (never reused while committed,
+// so positions follow commit order: one writer at a time). Every 256 rows, rows more than 65,536
+// positions old are deleted and `graph_changes_pruned.seq` set.
+const SQLITE_V4 = `
+CREATE TABLE graph_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('node', 'edge', 'row', 'reset')),
+  src TEXT,
+  src_type TEXT,
+  type TEXT,
+  dst TEXT,
+  dst_type TEXT,
+  source TEXT,
+  confidence REAL
+);
+CREATE TABLE graph_changes_pruned (only_row INTEGER PRIMARY KEY CHECK (only_row = 1), seq INTEGER NOT NULL);
+INSERT INTO graph_changes_pruned VALUES (1, 0);
+CREATE TRIGGER graph_changes_prune AFTER INSERT ON graph_changes WHEN NEW.seq % 256 = 0 BEGIN
+  DELETE FROM graph_changes WHERE seq <= NEW.seq - 65536;
+  UPDATE graph_changes_pruned SET seq = max(seq, NEW.seq - 65536);
+END;
+CREATE TRIGGER graph_nodes_log_insert AFTER INSERT ON graph_nodes BEGIN
+  INSERT INTO graph_changes (kind, src, src_type) VALUES ('node', NEW.id, NEW.type);
+END;
+CREATE TRIGGER graph_nodes_log_update AFTER UPDATE ON graph_nodes BEGIN
+  INSERT INTO graph_changes (kind, src, src_type) VALUES
+    (CASE WHEN OLD.id IS NEW.id AND OLD.type IS NEW.type THEN 'row' ELSE 'reset' END, NEW.id, NEW.type);
+END;
+CREATE TRIGGER graph_nodes_log_delete AFTER DELETE ON graph_nodes BEGIN
+  INSERT INTO graph_changes (kind) VALUES ('reset');
+END;
+CREATE TRIGGER graph_edges_log_insert AFTER INSERT ON graph_edges BEGIN
+  INSERT INTO graph_changes (kind, src, src_type, type, dst, dst_type, source, confidence)
+    VALUES ('edge', NEW.src, NEW.src_type, NEW.type, NEW.dst, NEW.dst_type, NEW.source, NEW.confidence);
+END;
+CREATE TRIGGER graph_edges_log_update AFTER UPDATE ON graph_edges
+  WHEN OLD.src IS NOT NEW.src OR OLD.type IS NOT NEW.type OR OLD.dst IS NOT NEW.dst
+    OR OLD.source IS NOT NEW.source OR OLD.src_type IS NOT NEW.src_type
+    OR OLD.dst_type IS NOT NEW.dst_type OR OLD.confidence IS NOT NEW.confidence BEGIN
+  INSERT INTO graph_changes (kind) VALUES ('reset');
+END;
+CREATE TRIGGER graph_edges_log_delete AFTER DELETE ON graph_edges BEGIN
+  INSERT INTO graph_changes (kind) VALUES ('reset');
+END;
+`;
+
 /** Graph migrations for SQLite. */
 export const GRAPH_SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'graph', sql: SQLITE_V1 },
   { version: 2, name: 'covering edge indexes', sql: SQLITE_V2 },
   { version: 3, name: 'incoming index by source type', sql: SQLITE_V3 },
+  { version: 4, name: 'graph change log', sql: SQLITE_V4 },
 ];
 
 /** Graph migrations for PostgreSQL. */
@@ -178,6 +342,7 @@ export const GRAPH_POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'covering edge indexes', sql: POSTGRES_V2 },
   { version: 3, name: 'incoming index by source type', sql: POSTGRES_V3 },
   { version: 4, name: 'graph generation counter', sql: POSTGRES_V4 },
+  { version: 5, name: 'graph change log', sql: POSTGRES_V5 },
 ];
 
 /** Throws when a list is not numbered 1..n in order. */

@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type { OwnWrite } from './adjacency-cache.js';
 import type { AdjacencyBuilder } from './adjacency-snapshot.js';
+import { CHANGE_COLS, type ChangeRow, effectOfChanges } from './change-log.js';
 import type { EdgeRef, NodeType } from './schema.js';
 
 /** Edges (and node rows) per page when the adjacency cache reads the graph. */
@@ -55,4 +57,40 @@ export async function readPostgresAdjacency(
     afterId = page.rows.at(-1)?.[0];
   }
   return generation.n;
+}
+
+/**
+ * The change-log rows after generation `since` (at most `maxRows`, one more to tell "too many"),
+ * the generation and the pruned horizon, in ONE statement (so from one snapshot, as a
+ * repeatable-read transaction would give, in one round trip): as an {@link OwnWrite} from `since`
+ * to that generation, `added` undefined when the rows cannot be applied, or `since` is older than
+ * the horizon (rows after it may be gone) or newer than the generation (not this database's token).
+ */
+export async function readPostgresChanges(
+  on: pg.Pool | pg.PoolClient,
+  since: string,
+  maxRows: number,
+): Promise<OwnWrite> {
+  const refused = (after: string): OwnWrite => ({ before: since, after, added: undefined, updated: [] });
+  if (!/^\d{1,19}$/.test(since)) return refused(since);
+  type Row = [string, string, ...ChangeRow];
+  const { rows } = await on.query<Row>({
+    name: 'graph_changes_since',
+    text: `SELECT g.n::text, g.pruned::text, ${CHANGE_COLS.split(', ')
+      .map((c) => `c.${c}`)
+      .join(', ')}
+           FROM graph_generation g LEFT JOIN LATERAL (
+             SELECT * FROM graph_changes WHERE $1::bigint >= g.pruned AND gen > $1::bigint AND gen <= g.n
+             ORDER BY gen LIMIT $2) c ON TRUE`,
+    values: [since, maxRows + 1],
+    rowMode: 'array',
+  });
+  const first = rows[0];
+  if (!first) return refused(since);
+  const [n, pruned] = first;
+  const from = BigInt(since);
+  if (from < BigInt(pruned) || from > BigInt(n)) return refused(n);
+  // No change after `since`: one row of nulls from the outer join.
+  const changes = first[2] === null ? [] : rows.map((r) => r.slice(2) as ChangeRow);
+  return { before: since, after: n, ...effectOfChanges(changes, maxRows) };
 }

@@ -33,7 +33,7 @@ import type {
   SharedNeighbourOptions,
 } from './contract.js';
 import { GRAPH_POSTGRES_MIGRATIONS } from './migrations.js';
-import { readPostgresAdjacency } from './postgres-adjacency.js';
+import { readPostgresAdjacency, readPostgresChanges } from './postgres-adjacency.js';
 import { applyPostgres } from './postgres-apply.js';
 import { migratePostgresGraph } from './postgres-migrate.js';
 import {
@@ -157,6 +157,14 @@ export class PostgresGraph implements GraphStore {
       load: (builder, maxEdges) => this.#loadAdjacency(builder, maxEdges),
       getNodes: (ids) => this.getNodes(ids),
       neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
+      changesSince: async (generation, maxRows) => {
+        if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is closed');
+        try {
+          return await readPostgresChanges(this.pool, generation, maxRows);
+        } catch (cause) {
+          throw unavailable(cause);
+        }
+      },
     };
   }
 
@@ -179,16 +187,21 @@ export class PostgresGraph implements GraphStore {
   }
 
   /** Every node and edge, and the generation, from one snapshot (a repeatable-read transaction). */
-  async #loadAdjacency(builder: AdjacencyBuilder, maxEdges: number): Promise<string | false> {
+  #loadAdjacency(builder: AdjacencyBuilder, maxEdges: number): Promise<string | false> {
+    return this.#readOnly((client) => readPostgresAdjacency(client, builder, maxEdges));
+  }
+
+  /** `fn` inside one `REPEATABLE READ READ ONLY` transaction (one snapshot). */
+  async #readOnly<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (this.#closed) throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The PostgreSQL graph is closed');
     const client = await this.pool.connect().catch((cause: unknown) => {
       throw unavailable(cause);
     });
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const generation = await readPostgresAdjacency(client, builder, maxEdges);
+      const result = await fn(client);
       await client.query('COMMIT');
-      return generation;
+      return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if (err instanceof AppError) throw err;

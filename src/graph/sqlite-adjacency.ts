@@ -19,10 +19,19 @@ export function sqliteGeneration(stmt: Stmt): string {
   return `${version}:${changes}`;
 }
 
+/** The position of the last change-log row committed (0 before the first), read in the caller's transaction. */
+export function sqliteChangePosition(stmt: Stmt): number {
+  return (
+    (stmt("SELECT seq FROM sqlite_sequence WHERE name = 'graph_changes'").pluck().get() as
+      | number
+      | undefined) ?? 0
+  );
+}
+
 /**
  * Adds every node and edge (and node rows while `builder` takes them) to `builder` in one read
  * transaction and returns the generation read before it (so never newer than the data); false
- * over `maxEdges` edges.
+ * over `maxEdges` edges. `onPosition` gets the change log's position of the data read.
  *
  * @throws AppError CS_ERR_STORE_UNAVAILABLE inside a transaction someone opened on `db`: the
  *   read would see its uncommitted writes, which a rollback would leave in the snapshot with the
@@ -33,6 +42,7 @@ export function loadSqliteAdjacency(
   stmt: Stmt,
   builder: AdjacencyBuilder,
   maxEdges: number,
+  onPosition?: (position: number) => void,
 ): string | false {
   if (db.inTransaction)
     throw new AppError('CS_ERR_STORE_UNAVAILABLE', 'The SQLite graph is inside a transaction');
@@ -40,6 +50,8 @@ export function loadSqliteAdjacency(
   return db.transaction(() => {
     const edges = stmt('SELECT COUNT(*) FROM graph_edges').pluck().get() as number;
     if (edges > maxEdges) return false;
+    // The change log's position of the data read here (migration 4), for catching up later.
+    onPosition?.(sqliteChangePosition(stmt));
     const nodes = stmt('SELECT id, type FROM graph_nodes').raw(true).all() as [string, NodeType][];
     for (const [id, type] of nodes) builder.node(id, type);
     // In key order (the table is clustered on it), so the builder need not sort; in pages, as

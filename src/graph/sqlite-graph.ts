@@ -45,6 +45,7 @@ import type {
 } from './schema.js';
 import { loadSqliteAdjacency, sqliteGeneration } from './sqlite-adjacency.js';
 import { applySqlite } from './sqlite-apply.js';
+import { SqliteChangeLog } from './sqlite-change-log.js';
 import { migrateSqliteGraph } from './sqlite-migrate.js';
 import { SqliteOwnWrites } from './sqlite-own-writes.js';
 import {
@@ -116,6 +117,8 @@ export class SqliteGraph implements GraphStore {
   readonly adjacency: AdjacencyCache | undefined;
   /** Reports this connection's committed `apply()`s to the cache. */
   readonly #ownWrites: SqliteOwnWrites | undefined;
+  /** Log positions of the cache's snapshots, for its catch-up (option `catchUp`). */
+  readonly #changeLog: SqliteChangeLog;
   #closed = false;
 
   constructor(
@@ -127,10 +130,14 @@ export class SqliteGraph implements GraphStore {
     this.db = db;
     this.#owned = owned;
     this.#clock = clock;
+    this.#changeLog = new SqliteChangeLog(db, (sql) => this.#stmt(sql));
     this.adjacency = adjacency === false ? undefined : new AdjacencyCache(this.#adjacencySource(), adjacency);
-    this.#ownWrites = this.adjacency
-      ? new SqliteOwnWrites(db, (sql) => this.#stmt(sql), this.adjacency)
-      : undefined;
+    // With catch-up, own writes reach the snapshot through the log like everyone else's (committed
+    // rows only, so a rollback inside someone else's transaction needs no special care).
+    this.#ownWrites =
+      this.adjacency && !this.adjacency.catchUp
+        ? new SqliteOwnWrites(db, (sql) => this.#stmt(sql), this.adjacency)
+        : undefined;
   }
 
   #adjacencySource(): AdjacencySource {
@@ -139,8 +146,21 @@ export class SqliteGraph implements GraphStore {
         this.#ownWrites?.settle();
         return this.#generation();
       },
-      load: async (builder, maxEdges) =>
-        loadSqliteAdjacency(this.db, (sql) => this.#stmt(sql), builder, maxEdges),
+      load: async (builder, maxEdges) => {
+        let position = 0;
+        const generation = loadSqliteAdjacency(
+          this.db,
+          (sql) => this.#stmt(sql),
+          builder,
+          maxEdges,
+          (p) => {
+            position = p;
+          },
+        );
+        if (generation !== false) this.#changeLog.note(generation, position);
+        return generation;
+      },
+      changesSince: async (generation, maxRows) => this.#changeLog.changesSince(generation, maxRows),
       getNodes: (ids) => this.getNodes(ids),
       neighboursInDatabase: (start, options) => traverseNeighbours(this, start, options),
     };
@@ -184,7 +204,7 @@ export class SqliteGraph implements GraphStore {
   async apply(batch: GraphBatch, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.#open();
     const now = new Date(this.#clock.now()).toISOString();
-    const cache = this.adjacency?.inPlace ? this.adjacency : undefined;
+    const cache = this.adjacency?.inPlace && this.#ownWrites ? this.adjacency : undefined;
     this.#ownWrites?.settle();
     // The generation before the first write and after the last, inside the immediate transaction:
     // no other connection can commit in between (we hold the write lock, so `data_version` stays),

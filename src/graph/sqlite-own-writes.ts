@@ -16,6 +16,9 @@ const MAX_HELD = 10_000;
  * out of the transaction and every node and edge they created is in the
  * database (a rollback removed them; should a later write have created them
  * again, the cache refuses the repeated additions and reloads).
+ *
+ * Used only with the cache's `catchUp` off: with it on, own writes reach the snapshot
+ * through the change log like everyone else's (`SqliteChangeLog`), committed rows only.
  */
 export class SqliteOwnWrites {
   readonly #db: Database.Database;
