@@ -105,6 +105,8 @@ export class HashingFeaturizer {
   private order = new Int32Array(256);
   private orderLength = 0;
   private wordHashes = new Uint32Array(64);
+  /** Per listed bucket in {@link logits}: where its weight row starts in `entries` (-1: none). */
+  private rowAt = new Int32Array(256);
 
   constructor(config: FeaturizerConfig) {
     if (!isPowerOfTwo(config.dim)) throw new RangeError(`dim must be a power of two, got ${config.dim}`);
@@ -287,12 +289,21 @@ export class HashingFeaturizer {
     const combined = this.combined;
     const inOrder = this.inOrder;
     out.fill(0, 0, K);
-    for (let i = 0; i < this.orderLength; i++) {
+    const size = this.orderLength;
+    if (this.rowAt.length < size) this.rowAt = new Int32Array(this.order.length);
+    const rowAt = this.rowAt;
+    // The buckets are scattered over a table of 64 Ki entries: look every row up first, in a
+    // loop with nothing else in it, so those cache misses overlap instead of each stalling
+    // the summation; then sum in the same order as before (same floats).
+    for (let i = 0; i < size; i++) {
       const b = order[i] as number;
       inOrder[b] = 0;
-      const at = offset[b] as number;
+      rowAt[i] = offset[b] as number;
+    }
+    for (let i = 0; i < size; i++) {
+      const at = rowAt[i] as number;
       if (at < 0) continue;
-      const v = Math.fround(combined[b] as number);
+      const v = Math.fround(combined[order[i] as number] as number);
       const end = at + 1 + (entries[at] as number);
       for (let j = at + 1; j < end; j++) {
         const e = entries[j] as number;

@@ -60,20 +60,42 @@ export function embed(
   const idx = x.idx;
   const val = x.val;
   z.set(w.embeddingBias);
-  // Locals instead of property reads in the hot loop, four columns per step;
-  // every element still gets one rounded multiply-add per feature, in order.
-  const d4 = d - (d % 4);
-  for (let k = 0; k < idx.length; k++) {
+  // Four features per pass over the columns (then two, then one): each element still gets
+  // its multiply-adds in feature order, each rounded to float32 as a store into `z` would
+  // round it (so the same floats as one feature at a time), with a quarter of the loads
+  // and stores of `z` and four rows' loads in flight at once (the rows are scattered in a
+  // 16 MB table: this loop waits on memory more than it computes).
+  const n = idx.length;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    const r1 = (idx[k] as number) * d;
+    const r2 = (idx[k + 1] as number) * d;
+    const r3 = (idx[k + 2] as number) * d;
+    const r4 = (idx[k + 3] as number) * d;
+    const v1 = val[k] as number;
+    const v2 = val[k + 1] as number;
+    const v3 = val[k + 2] as number;
+    const v4 = val[k + 3] as number;
+    for (let j = 0; j < d; j++) {
+      const t1 = Math.fround((z[j] as number) + v1 * (e[r1 + j] as number));
+      const t2 = Math.fround(t1 + v2 * (e[r2 + j] as number));
+      const t3 = Math.fround(t2 + v3 * (e[r3 + j] as number));
+      z[j] = t3 + v4 * (e[r4 + j] as number);
+    }
+  }
+  for (; k + 1 < n; k += 2) {
+    const r1 = (idx[k] as number) * d;
+    const r2 = (idx[k + 1] as number) * d;
+    const v1 = val[k] as number;
+    const v2 = val[k + 1] as number;
+    for (let j = 0; j < d; j++) {
+      z[j] = Math.fround((z[j] as number) + v1 * (e[r1 + j] as number)) + v2 * (e[r2 + j] as number);
+    }
+  }
+  if (k < n) {
     const row = (idx[k] as number) * d;
     const v = val[k] as number;
-    let j = 0;
-    for (; j < d4; j += 4) {
-      z[j] = (z[j] as number) + v * (e[row + j] as number);
-      z[j + 1] = (z[j + 1] as number) + v * (e[row + j + 1] as number);
-      z[j + 2] = (z[j + 2] as number) + v * (e[row + j + 2] as number);
-      z[j + 3] = (z[j + 3] as number) + v * (e[row + j + 3] as number);
-    }
-    for (; j < d; j++) z[j] = (z[j] as number) + v * (e[row + j] as number);
+    for (let j = 0; j < d; j++) z[j] = (z[j] as number) + v * (e[row + j] as number);
   }
   return z;
 }

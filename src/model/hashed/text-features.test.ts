@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mulberry32 } from '../../core/index.js';
 import type { HashedFeatureConfigV1 } from '../format/hashed-v1.js';
 import { createRng } from '../rng.js';
 import type { SeverityInput } from '../severity.js';
 import { combineHash, fnv1a } from './hash.js';
-import { hashedFeatures, SEED, type SparseVector, STATED_RE, WORD_RE } from './text-features.js';
+import {
+  hashedFeatures,
+  SEED,
+  type SparseVector,
+  STATED_RE,
+  sortedBuckets,
+  WORD_RE,
+} from './text-features.js';
 
 /**
  * The first implementation of the representation (a `Map` of bucket sums, each
@@ -158,4 +166,23 @@ test('hashedFeatures is repeatable (no state carried between calls) and handles 
   assert.deepEqual(Array.from(a.val), Array.from(b.val));
   const empty = hashedFeatures({ text: '' }, { ...BASE, metaTokens: false });
   assert.equal(empty.idx.length, 0);
+});
+
+test('sortedBuckets equals the built-in sort of the distinct buckets, for 8, 16 and 20 bits', () => {
+  const random = mulberry32(11);
+  for (const bits of [8, 16, 20]) {
+    for (const n of [0, 1, 63, 64, 65, 200, 256]) {
+      if (n > 2 ** bits) continue;
+      const seen = new Set<number>();
+      while (seen.size < n) seen.add(Math.floor(random() * 2 ** bits));
+      const keys = new Int32Array(n + 5);
+      keys.set([...seen]);
+      keys.fill(-1, n); // beyond n: must be ignored
+      assert.deepEqual(
+        [...sortedBuckets(keys, n, bits)],
+        [...keys.slice(0, n)].sort((a, b) => a - b),
+        `${bits}/${n}`,
+      );
+    }
+  }
 });

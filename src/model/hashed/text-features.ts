@@ -161,11 +161,49 @@ export function hashedFeatures(doc: SeverityInput, cfg: HashedFeatureConfig): Sp
       add(acc, fnv1a(tok, 0, tok.length, SEED.meta) & mask, Math.max(cfg.metaWeight, 1));
     }
   }
-  return toSparse(acc);
+  return toSparse(acc, Math.log2(cfg.buckets));
 }
 
-function toSparse(acc: Scratch): SparseVector {
-  const idx = acc.touched.slice(0, acc.n).sort();
+// Radix-sort scratch: one digit's counts and the array between passes (grown as needed).
+const radixCounts = new Int32Array(257);
+let radixTemp = new Int32Array(1024);
+
+/**
+ * The first `n` entries of `keys` (distinct, in [0, 2^bits)) in ascending order, as a new
+ * array: the result of `keys.slice(0, n).sort()`, by an LSD radix sort of 8 bits per pass
+ * (two passes for 65,536 buckets instead of about n·log2(n) comparisons); small inputs use
+ * the built-in sort.
+ */
+export function sortedBuckets(keys: Int32Array, n: number, bits: number): Int32Array {
+  let out = keys.slice(0, n);
+  if (n < 64) return out.sort();
+  if (radixTemp.length < n) radixTemp = new Int32Array(keys.length);
+  let tmp = radixTemp.subarray(0, n);
+  for (let shift = 0; shift < bits; shift += 8) {
+    const c = radixCounts;
+    c.fill(0);
+    for (let i = 0; i < n; i++) {
+      const digit = (((out[i] as number) >>> shift) & 0xff) + 1;
+      c[digit] = (c[digit] as number) + 1;
+    }
+    for (let d = 1; d < 257; d++) c[d] = (c[d] as number) + (c[d - 1] as number);
+    for (let i = 0; i < n; i++) {
+      const v = out[i] as number;
+      const digit = (v >>> shift) & 0xff;
+      const at = c[digit] as number;
+      c[digit] = at + 1;
+      tmp[at] = v;
+    }
+    const t = out;
+    out = tmp;
+    tmp = t;
+  }
+  // After an odd number of passes the result sits in the shared scratch: copy it out.
+  return out.buffer === radixTemp.buffer ? out.slice() : out;
+}
+
+function toSparse(acc: Scratch, bits: number): SparseVector {
+  const idx = sortedBuckets(acc.touched, acc.n, bits);
   const val = new Float32Array(idx.length);
   let norm = 0;
   for (let k = 0; k < idx.length; k++) {
