@@ -396,7 +396,7 @@ async function run(
   withCache: WithCache,
   foreign: Foreign,
 ): Promise<Record<string, unknown>> {
-  if (args.runs === 'foreign') {
+  if (args.runs === 'foreign' || args.runs === 'writes') {
     const load = await fill(graph);
     const stats = await graph.stats();
     const any = await starts(graph, QUERIES, SEED);
@@ -405,19 +405,9 @@ async function run(
       ...load,
       nodes: stats.nodes,
       edges: stats.edges,
-      ...(await foreignWrites(graph, withCache, withoutCache, foreign, any)),
-    };
-  }
-  if (args.runs === 'writes') {
-    const load = await fill(graph);
-    const stats = await graph.stats();
-    const any = await starts(graph, QUERIES, SEED);
-    return {
-      backend: name,
-      ...load,
-      nodes: stats.nodes,
-      edges: stats.edges,
-      ...(await underWrites(graph, withCache, any)),
+      ...(args.runs === 'foreign'
+        ? await foreignWrites(graph, withCache, withoutCache, foreign, any)
+        : await underWrites(graph, withCache, any)),
     };
   }
   const catalogue = await catalogueTimes(fresh);

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import type { OpenAnother, StoresRegistrar } from './conformance-cache.js';
 import { referenceNeighbours } from './conformance-reach.js';
-import { sampleBatch } from './conformance-sample.js';
-import type { GraphStore, NeighbourOptions } from './contract.js';
+import { SAMPLE_QUERIES as OPTIONS, SAMPLE_STARTS as STARTS, sampleBatch } from './conformance-sample.js';
+import type { GraphStore } from './contract.js';
 import { recordThreat } from './threats.js';
-
-const OPTIONS: NeighbourOptions[] = [
-  {},
-  { depth: 2 },
-  { depth: 3, limit: 3 },
-  { depth: 2, direction: 'in' },
-  { depth: 2, direction: 'out', edgeTypes: ['USES', 'CONTAINS'] },
-  { depth: 2, nodeTypes: ['Actor', 'Threat'], throughTypes: ['Technique'] },
-  { depth: 2, nodeTypes: ['Indicator'] },
-  { depth: 2, maxVisited: 3 },
-];
-const STARTS = ['actor:G0007', 'technique:T1566', 'technique:T1059', 'tactic:TA0002', 'actor:A3'];
 
 type Opened = Awaited<ReturnType<OpenAnother>>;
 

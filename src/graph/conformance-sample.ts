@@ -1,4 +1,25 @@
+import type { NeighbourOptions } from './contract.js';
 import type { GraphBatch } from './schema.js';
+
+/** The queries the write-path cases (own writes, catch-up) ask after every write, from each of {@link SAMPLE_STARTS}. */
+export const SAMPLE_QUERIES: readonly NeighbourOptions[] = [
+  {},
+  { depth: 2 },
+  { depth: 3, limit: 3 },
+  { depth: 2, direction: 'in' },
+  { depth: 2, direction: 'out', edgeTypes: ['USES', 'CONTAINS'] },
+  { depth: 2, nodeTypes: ['Actor', 'Threat'], throughTypes: ['Technique'] },
+  { depth: 2, nodeTypes: ['Indicator'] },
+  { depth: 2, maxVisited: 3 },
+];
+/** Start nodes of {@link SAMPLE_QUERIES}: loaded ones and `actor:A3`, which the cases add to. */
+export const SAMPLE_STARTS: readonly string[] = [
+  'actor:G0007',
+  'technique:T1566',
+  'technique:T1059',
+  'tactic:TA0002',
+  'actor:A3',
+];
 
 /**
  * A small graph used by the traversal cases:
