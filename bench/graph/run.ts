@@ -587,7 +587,7 @@ for (const r of results) {
     ] as const) {
       row(`2-hop under another process's threat writes, ${label}`, side.query);
       process.stdout.write(
-        `| ${r.backend} | ↳ answers: ${side.fromSnapshot} snapshot, ${side.fromDatabase} database; ${side.reloads} reloads, ${side.catchUps} catch-ups (those queries p50 / p95 / max ${side.caughtUpP50.toFixed(2)} / ${side.caughtUpP95.toFixed(2)} / ${side.caughtUpMax.toFixed(1)} ms), ${side.catchUpsRefused} refused; ${side.differing} of ${side.checked} checked differ from the reference | | | | |\n`,
+        `| ${r.backend} | ↳ answers: ${side.fromSnapshot} snapshot, ${side.fromDatabase} database; ${side.reloads} reloads, ${side.catchUps} catch-ups${side.catchUps > 0 ? ` (those queries p50 / p95 / max ${side.caughtUpP50.toFixed(2)} / ${side.caughtUpP95.toFixed(2)} / ${side.caughtUpMax.toFixed(1)} ms)` : ''}, ${side.catchUpsRefused} refused; ${side.differing} of ${side.checked} checked differ from the reference | | | | |\n`,
       );
     }
     process.stdout.write(
