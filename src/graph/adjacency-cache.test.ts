@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AdjacencyCache, type AdjacencySource } from './adjacency-cache.js';
+import { AdjacencyCache } from './adjacency-cache.js';
+import type { AdjacencySource } from './adjacency-cache-types.js';
 import type { NeighbourResult } from './contract.js';
 import type { GraphNode, NodeType } from './schema.js';
 

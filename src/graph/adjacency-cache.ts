@@ -13,14 +13,6 @@ import type { NeighbourOptions, NeighbourResult } from './contract.js';
 import type { GraphNode } from './schema.js';
 import { neighbourQuery, nodeNotFound } from './traversal.js';
 
-export {
-  type AdjacencyCacheOptions,
-  AdjacencyCacheOptionsSchema,
-  type AdjacencyCacheStats,
-  type AdjacencySource,
-  type OwnWrite,
-} from './adjacency-cache-types.js';
-
 interface Loaded {
   generation: string;
   /** The snapshot and what was added to it in place; undefined over `maxEdges`. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { AdjacencyCache, AdjacencyCacheOptions } from './adjacency-cache.js';
+import type { AdjacencyCache } from './adjacency-cache.js';
+import type { AdjacencyCacheOptions } from './adjacency-cache-types.js';
 import { referenceNeighbours } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
 import type { GraphStore, NeighbourOptions, NeighbourResult } from './contract.js';

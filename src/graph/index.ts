@@ -5,13 +5,13 @@
  * technique patterns (FP-Growth) and export (STIX 2.1, Cypher). See README.md.
  */
 
+export { AdjacencyCache } from './adjacency-cache.js';
 export {
-  AdjacencyCache,
   type AdjacencyCacheOptions,
   AdjacencyCacheOptionsSchema,
   type AdjacencyCacheStats,
   type AdjacencySource,
-} from './adjacency-cache.js';
+} from './adjacency-cache-types.js';
 export {
   CATALOGUE_FILE,
   CATALOGUE_META_FILE,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { OwnWrite } from './adjacency-cache.js';
+import type { OwnWrite } from './adjacency-cache-types.js';
 import type { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { CHANGE_COLS, type ChangeRow, effectOfChanges } from './change-log.js';
 import type { EdgeRef, NodeType } from './schema.js';

@@ -1,12 +1,8 @@
 import pg from 'pg';
 import { AppError, type Clock, systemClock } from '../core/index.js';
 import type { Migration } from '../store/index.js';
-import {
-  AdjacencyCache,
-  type AdjacencyCacheOptions,
-  type AdjacencySource,
-  type OwnWrite,
-} from './adjacency-cache.js';
+import { AdjacencyCache } from './adjacency-cache.js';
+import type { AdjacencyCacheOptions, AdjacencySource, OwnWrite } from './adjacency-cache-types.js';
 import type { AdjacencyBuilder } from './adjacency-snapshot.js';
 import { aliasMatches } from './alias-filter.js';
 import { edgeKey } from './apply-plan.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { OwnWrite } from './adjacency-cache.js';
+import type { OwnWrite } from './adjacency-cache-types.js';
 import { CHANGE_COLS, type ChangeRow, effectOfChanges } from './change-log.js';
 import { sqliteChangePosition, sqliteGeneration } from './sqlite-adjacency.js';
 

@@ -3,12 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, type Clock, systemClock } from '../core/index.js';
 import type { Migration } from '../store/index.js';
-import {
-  AdjacencyCache,
-  type AdjacencyCacheOptions,
-  type AdjacencySource,
-  type OwnWrite,
-} from './adjacency-cache.js';
+import { AdjacencyCache } from './adjacency-cache.js';
+import type { AdjacencyCacheOptions, AdjacencySource, OwnWrite } from './adjacency-cache-types.js';
 import { aliasMatches } from './alias-filter.js';
 import { edgeKey } from './apply-plan.js';
 import type {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { AdjacencyCache, OwnWrite } from './adjacency-cache.js';
+import type { AdjacencyCache } from './adjacency-cache.js';
+import type { OwnWrite } from './adjacency-cache-types.js';
 
 /** Writes held while an enclosing transaction is open, at most (past it the chain is given up: a reload). */
 const MAX_HELD = 10_000;
