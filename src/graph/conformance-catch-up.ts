@@ -1,11 +1,27 @@
 import assert from 'node:assert/strict';
 import type { OpenAnother, StoresRegistrar } from './conformance-cache.js';
-import { referenceNeighbours } from './conformance-reach.js';
-import { SAMPLE_QUERIES as OPTIONS, SAMPLE_STARTS as STARTS, sampleBatch } from './conformance-sample.js';
+import { referenceNeighbours, sampleAnswersEqual } from './conformance-reach.js';
+import { sampleBatch } from './conformance-sample.js';
 import type { GraphStore } from './contract.js';
 import { recordThreat } from './threats.js';
 
 type Opened = Awaited<ReturnType<OpenAnother>>;
+
+/**
+ * The sample graph on `graph`, and three more stores on it: `mine` with a catch-up cache, loaded;
+ * `writer` and `database` without a cache. The caller closes all three.
+ */
+async function caughtUpStores(graph: GraphStore, open: OpenAnother) {
+  await graph.apply(sampleBatch());
+  const mine = await open({ adjacency: { catchUp: true } });
+  const writer = await open({ adjacency: false });
+  const database = await open({ adjacency: false });
+  const cache = mine.adjacency;
+  assert.ok(cache?.catchUp, 'the store has a change log');
+  await mine.neighbours('actor:G0007');
+  await cache.settled();
+  return { mine, writer, database, cache };
+}
 
 /**
  * Conformance cases for the cache's catch-up from the change log (option `catchUp`, ADR 0005
@@ -16,24 +32,17 @@ type Opened = Awaited<ReturnType<OpenAnother>>;
  */
 export function catchUpCases(withStores: StoresRegistrar): void {
   withStores('foreign additive writes are caught up from the change log, exactly', async (graph, open) => {
-    await graph.apply(sampleBatch());
-    const mine = await open({ adjacency: { catchUp: true } });
-    const writer = await open({ adjacency: false });
-    const database = await open({ adjacency: false });
+    const { mine, writer, database, cache } = await caughtUpStores(graph, open);
     try {
-      const cache = mine.adjacency;
-      assert.ok(cache?.catchUp, 'the store has a change log');
-      await mine.neighbours('actor:G0007');
-      await cache.settled();
       const loads = cache.stats().loads;
       let catchUps = cache.stats().catchUps;
-      const same = (what: string, expectCatchUp: boolean) =>
-        answersEqual(mine, database, graph, what, async () => {
-          assert.equal(cache.stats().loads, loads, `${what}: no reload`);
-          const now = cache.stats().catchUps;
-          assert.equal(now, catchUps + (expectCatchUp ? 1 : 0), `${what}: catch-ups`);
-          catchUps = now;
-        });
+      const same = async (what: string, expectCatchUp: boolean) => {
+        await sampleAnswersEqual(mine, database, graph, what);
+        assert.equal(cache.stats().loads, loads, `${what}: no reload`);
+        const now = cache.stats().catchUps;
+        assert.equal(now, catchUps + (expectCatchUp ? 1 : 0), `${what}: catch-ups`);
+        catchUps = now;
+      };
       await same('loaded', false);
       // An actor sorting before every loaded one with edges tying (0.9) loaded ones, and an edge
       // beside a loaded one (same ends and type, another source, first by key).
@@ -88,9 +97,8 @@ export function catchUpCases(withStores: StoresRegistrar): void {
           },
         ],
       });
-      await answersEqual(mine, database, graph, 'edge props changed', async () => {
-        assert.equal(cache.stats().loads, loads, 'edge props: no reload');
-      });
+      await sampleAnswersEqual(mine, database, graph, 'edge props changed');
+      assert.equal(cache.stats().loads, loads, 'edge props: no reload');
       catchUps = cache.stats().catchUps;
       // This store's own write, with the others': no reload either (in place or from the log).
       const applied = cache.stats().applied;
@@ -98,10 +106,9 @@ export function catchUpCases(withStores: StoresRegistrar): void {
         nodes: [{ id: 'malware:M7', type: 'Malware', name: 'Seven', source: 'mine' }],
         edges: [{ src: 'actor:A3', type: 'USES', dst: 'malware:M7', source: 'mine', confidence: 0.9 }],
       });
-      await answersEqual(mine, database, graph, 'own write', async () => {
-        assert.equal(cache.stats().loads, loads, 'own write: no reload');
-        assert.equal(cache.stats().applied + cache.stats().catchUps, applied + catchUps + 1);
-      });
+      await sampleAnswersEqual(mine, database, graph, 'own write');
+      assert.equal(cache.stats().loads, loads, 'own write: no reload');
+      assert.equal(cache.stats().applied + cache.stats().catchUps, applied + catchUps + 1);
       assert.equal(cache.stats().catchUpsRefused, 0);
       assert.equal(cache.stats().deltaNodes, 1 + 3 + 4 + 1);
     } finally {
@@ -110,32 +117,24 @@ export function catchUpCases(withStores: StoresRegistrar): void {
   });
 
   withStores('foreign deletes and changed confidences are refused and reload', async (graph, open) => {
-    await graph.apply(sampleBatch());
-    const mine = await open({ adjacency: { catchUp: true } });
-    const writer = await open({ adjacency: false });
-    const database = await open({ adjacency: false });
+    const { mine, writer, database, cache } = await caughtUpStores(graph, open);
     try {
-      const cache = mine.adjacency;
-      assert.ok(cache);
-      await mine.neighbours('actor:G0007');
-      await cache.settled();
       const edge = { src: 'actor:A3', type: 'USES', dst: 'technique:T1566', source: 'writer' } as const;
       const refused = async (what: string, write: () => Promise<unknown>) => {
         const before = cache.stats();
         await write();
         // The first answer from the database (a reload starts), the next from the reloaded snapshot.
-        await answersEqual(mine, database, graph, what, async () => {});
+        await sampleAnswersEqual(mine, database, graph, what);
         await cache.settled();
         const after = cache.stats();
         assert.equal(after.catchUpsRefused, before.catchUpsRefused + 1, `${what}: refused`);
         assert.equal(after.loads, before.loads + 1, `${what}: reloaded`);
         assert.equal(after.catchUps, before.catchUps, `${what}: not caught up`);
-        await answersEqual(mine, database, graph, `${what}, reloaded`, async () => {
-          assert.equal(cache.stats().stale, after.stale, `${what}: from the reloaded snapshot`);
-        });
+        await sampleAnswersEqual(mine, database, graph, `${what}, reloaded`);
+        assert.equal(cache.stats().stale, after.stale, `${what}: from the reloaded snapshot`);
       };
       await writer.apply({ nodes: [], edges: [{ ...edge, confidence: 0.4 }] });
-      await answersEqual(mine, database, graph, 'added', async () => {});
+      await sampleAnswersEqual(mine, database, graph, 'added');
       assert.equal(cache.stats().catchUps, 1);
       await refused('a confidence changed', () =>
         writer.apply({ nodes: [], edges: [{ ...edge, confidence: 0.95 }] }),
@@ -150,9 +149,8 @@ export function catchUpCases(withStores: StoresRegistrar): void {
       // An addition after a refusal is caught up again.
       await writer.apply({ nodes: [], edges: [{ ...edge, confidence: 0.3 }] });
       const catchUps = cache.stats().catchUps;
-      await answersEqual(mine, database, graph, 'added after reloads', async () => {
-        assert.equal(cache.stats().catchUps, catchUps + 1);
-      });
+      await sampleAnswersEqual(mine, database, graph, 'added after reloads');
+      assert.equal(cache.stats().catchUps, catchUps + 1);
     } finally {
       for (const store of [mine, writer, database]) await store.close();
     }
@@ -217,24 +215,4 @@ export function catchUpCases(withStores: StoresRegistrar): void {
       await bounded.close();
     }
   });
-}
-
-/**
- * Every start and option on `mine` equals the database traversal and the reference; then `check`.
- */
-async function answersEqual(
-  mine: Opened,
-  database: Opened,
-  graph: GraphStore,
-  what: string,
-  check: () => Promise<void>,
-): Promise<void> {
-  for (const start of STARTS)
-    for (const o of OPTIONS) {
-      const at = `${what}: ${start} ${JSON.stringify(o)}`;
-      const got = await mine.neighbours(start, o);
-      assert.deepEqual(got, await database.neighbours(start, o), at);
-      assert.deepEqual(got, await referenceNeighbours(graph, start, o), at);
-    }
-  await check();
 }

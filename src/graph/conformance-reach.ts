@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { sampleBatch } from './conformance-sample.js';
+import { SAMPLE_QUERIES, SAMPLE_STARTS, sampleBatch } from './conformance-sample.js';
 import type { CaseRegistrar } from './conformance-traversal.js';
 import type { GraphStore, LinkQuery, NeighbourOptions, NeighbourResult, ReachQuery } from './contract.js';
 import type { EdgeRef, GraphBatch, NodeType } from './schema.js';
@@ -226,4 +226,24 @@ export async function referenceNeighbours(
       return node ? [{ node, depth: v.depth, via: v.via }] : [];
     }),
   };
+}
+
+/**
+ * Every {@link SAMPLE_QUERIES} query from every {@link SAMPLE_STARTS} start on `store` (a cached
+ * store under test) equals the same query on `database` (a store without a cache) and
+ * {@link referenceNeighbours} on `graph`.
+ */
+export async function sampleAnswersEqual(
+  store: GraphStore,
+  database: GraphStore,
+  graph: GraphStore,
+  what: string,
+): Promise<void> {
+  for (const start of SAMPLE_STARTS)
+    for (const o of SAMPLE_QUERIES) {
+      const at = `${what}: ${start} ${JSON.stringify(o)}`;
+      const got = await store.neighbours(start, o);
+      assert.deepEqual(got, await database.neighbours(start, o), at);
+      assert.deepEqual(got, await referenceNeighbours(graph, start, o), at);
+    }
 }
