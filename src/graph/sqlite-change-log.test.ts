@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { fixedClock } from '../core/index.js';
+import type { AdjacencyCache } from './adjacency-cache.js';
 import { referenceNeighbours } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
 import { openSqliteGraph, type SqliteGraph } from './sqlite-graph.js';
@@ -16,7 +17,16 @@ import { openSqliteGraph, type SqliteGraph } from './sqlite-graph.js';
 
 const run = promisify(execFile);
 
-async function withFile(fn: (path: string, graph: SqliteGraph, cached: SqliteGraph) => Promise<void>) {
+/** The start node every case queries. */
+const start = 'technique:T1566';
+
+/**
+ * A graph file with the sample graph, a store on it without a cache (`graph`) and one with a
+ * catch-up cache (`cached`), its snapshot loaded by a first query from `start`.
+ */
+async function withFile(
+  fn: (path: string, graph: SqliteGraph, cached: SqliteGraph, cache: AdjacencyCache) => Promise<void>,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'cs-graph-log-'));
   const path = join(dir, 'graph.sqlite');
   const clock = fixedClock(Date.UTC(2026, 0, 1));
@@ -24,7 +34,11 @@ async function withFile(fn: (path: string, graph: SqliteGraph, cached: SqliteGra
   const cached = openSqliteGraph({ path, clock, adjacency: { catchUp: true } });
   try {
     await graph.apply(sampleBatch());
-    await fn(path, graph, cached);
+    const cache = cached.adjacency;
+    assert.ok(cache?.catchUp);
+    await cached.neighbours(start);
+    await cache.settled();
+    await fn(path, graph, cached, cache);
   } finally {
     await cached.close();
     await graph.close();
@@ -57,12 +71,7 @@ if (Number(pauseMs) === 0) {
 `;
 
 test('writes committed by another process are caught up, none missed', async () => {
-  await withFile(async (path, graph, cached) => {
-    const cache = cached.adjacency;
-    assert.ok(cache?.catchUp);
-    const start = 'technique:T1566';
-    await cached.neighbours(start);
-    await cache.settled();
+  await withFile(async (path, graph, cached, cache) => {
     const child = run(process.execPath, ['-e', WRITER, path, 'c', '30', '5'], { cwd: process.cwd() });
     let done = false;
     void child.finally(() => {
@@ -93,12 +102,7 @@ test('writes committed by another process are caught up, none missed', async () 
 });
 
 test('own writes inside an enclosing transaction reach the cache only once committed', async () => {
-  await withFile(async (_path, graph, cached) => {
-    const cache = cached.adjacency;
-    assert.ok(cache);
-    const start = 'technique:T1566';
-    await cached.neighbours(start);
-    await cache.settled();
+  await withFile(async (_path, graph, cached, cache) => {
     await cached.neighbours(start);
     const write = (id: string) =>
       cached.apply({
@@ -125,12 +129,7 @@ test('own writes inside an enclosing transaction reach the cache only once commi
 });
 
 test('a snapshot older than the pruned horizon and a delete reload', async () => {
-  await withFile(async (path, graph, cached) => {
-    const cache = cached.adjacency;
-    assert.ok(cache);
-    const start = 'technique:T1566';
-    await cached.neighbours(start);
-    await cache.settled();
+  await withFile(async (path, graph, cached, cache) => {
     await cached.neighbours(start);
     // 66,000 log rows by another process: past the 65,536 positions kept.
     await run(
