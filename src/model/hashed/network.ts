@@ -55,49 +55,59 @@ export function embed(
   x: SparseVector,
   z: Float32Array,
 ): Float32Array {
-  const d = shape.dim;
-  const e = w.embedding;
-  const idx = x.idx;
-  const val = x.val;
   z.set(w.embeddingBias);
-  // Four features per pass over the columns (then two, then one): each element still gets
-  // its multiply-adds in feature order, each rounded to float32 as a store into `z` would
-  // round it (so the same floats as one feature at a time), with a quarter of the loads
-  // and stores of `z` and four rows' loads in flight at once (the rows are scattered in a
-  // 16 MB table: this loop waits on memory more than it computes).
-  const n = idx.length;
-  let k = 0;
-  for (; k + 3 < n; k += 4) {
-    const r1 = (idx[k] as number) * d;
-    const r2 = (idx[k + 1] as number) * d;
-    const r3 = (idx[k + 2] as number) * d;
-    const r4 = (idx[k + 3] as number) * d;
-    const v1 = val[k] as number;
-    const v2 = val[k + 1] as number;
-    const v3 = val[k + 2] as number;
-    const v4 = val[k + 3] as number;
-    for (let j = 0; j < d; j++) {
-      const t1 = Math.fround((z[j] as number) + v1 * (e[r1 + j] as number));
-      const t2 = Math.fround(t1 + v2 * (e[r2 + j] as number));
-      const t3 = Math.fround(t2 + v3 * (e[r3 + j] as number));
-      z[j] = t3 + v4 * (e[r4 + j] as number);
-    }
-  }
-  for (; k + 1 < n; k += 2) {
-    const r1 = (idx[k] as number) * d;
-    const r2 = (idx[k + 1] as number) * d;
-    const v1 = val[k] as number;
-    const v2 = val[k + 1] as number;
-    for (let j = 0; j < d; j++) {
-      z[j] = Math.fround((z[j] as number) + v1 * (e[r1 + j] as number)) + v2 * (e[r2 + j] as number);
-    }
-  }
-  if (k < n) {
-    const row = (idx[k] as number) * d;
-    const v = val[k] as number;
-    for (let j = 0; j < d; j++) z[j] = (z[j] as number) + v * (e[row + j] as number);
-  }
+  addRowsFloat32(z, w.embedding, x.idx, shape.dim, x.val, x.idx.length, shape.dim);
   return z;
+}
+
+/**
+ * `out[c] += coef[k] * table[index[k] * stride + c]` for c < width, row by row in the order of
+ * k < count, each multiply-add rounded to float32 as a store into `out` rounds it (so
+ * the same floats as one row at a time). Four rows per pass over the columns (then two, then
+ * one): a quarter of the loads and stores of `out`, and four rows' loads in flight at once (the
+ * rows are scattered in large tables: these loops wait on memory more than they compute).
+ */
+export function addRowsFloat32(
+  out: Float32Array,
+  table: Float32Array,
+  index: Int32Array,
+  stride: number,
+  coef: Float32Array | Float64Array,
+  count: number,
+  width: number,
+): void {
+  let k = 0;
+  for (; k + 3 < count; k += 4) {
+    const r1 = (index[k] as number) * stride;
+    const r2 = (index[k + 1] as number) * stride;
+    const r3 = (index[k + 2] as number) * stride;
+    const r4 = (index[k + 3] as number) * stride;
+    const v1 = coef[k] as number;
+    const v2 = coef[k + 1] as number;
+    const v3 = coef[k + 2] as number;
+    const v4 = coef[k + 3] as number;
+    for (let j = 0; j < width; j++) {
+      const t1 = Math.fround((out[j] as number) + v1 * (table[r1 + j] as number));
+      const t2 = Math.fround(t1 + v2 * (table[r2 + j] as number));
+      const t3 = Math.fround(t2 + v3 * (table[r3 + j] as number));
+      out[j] = t3 + v4 * (table[r4 + j] as number);
+    }
+  }
+  for (; k + 1 < count; k += 2) {
+    const r1 = (index[k] as number) * stride;
+    const r2 = (index[k + 1] as number) * stride;
+    const v1 = coef[k] as number;
+    const v2 = coef[k + 1] as number;
+    for (let j = 0; j < width; j++) {
+      out[j] =
+        Math.fround((out[j] as number) + v1 * (table[r1 + j] as number)) + v2 * (table[r2 + j] as number);
+    }
+  }
+  if (k < count) {
+    const row = (index[k] as number) * stride;
+    const v = coef[k] as number;
+    for (let j = 0; j < width; j++) out[j] = (out[j] as number) + v * (table[row + j] as number);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { SeverityInput } from '../severity.js';
 import { combineHash, fnv1a } from './hash.js';
 import type { HashedSeverityModel } from './hashed-model.js';
 import { combineHeads } from './hashed-model.js';
-import { outputWidth } from './network.js';
+import { addRowsFloat32, outputWidth } from './network.js';
 import { SEED, STATED_RE, WORD_RE } from './text-features.js';
 
 /** One token the hashed model reads, with its offsets in the given text. */
@@ -302,7 +302,7 @@ export function leaveOneOutOcclusion(
   const logits = new Float32Array(o);
   const raw = new Float64Array(5);
   const units = new Float64Array(dim);
-  const rows = new Int32Array(dim);
+  const fired = new Int32Array(dim);
   const addDelta = (bucket: number, w: number) => delta.add(bucket, w);
   const subDelta = (bucket: number, w: number) => delta.add(bucket, -w);
   /** Calibrated probabilities for the counts plus `delta`. */
@@ -333,46 +333,16 @@ export function leaveOneOutOcclusion(
     } else {
       const D = weights.dense;
       logits.set(weights.denseBias);
-      // The ReLU units that fire, then four (or two) rows per pass over the outputs: each
-      // logit still gets its float32-rounded multiply-adds in unit order (so the
-      // same floats as one row at a time), with a fraction of the loads and stores.
+      // The ReLU units that fire, then their dense rows summed in unit order (the floats of
+      // one row at a time, several rows per pass).
       let active = 0;
       for (let j = 0; j < dim; j++) {
         const a = z[j]!;
         if (a <= 0) continue;
         units[active] = a;
-        rows[active++] = j * o;
+        fired[active++] = j;
       }
-      let u = 0;
-      for (; u + 3 < active; u += 4) {
-        const a1 = units[u]!;
-        const a2 = units[u + 1]!;
-        const a3 = units[u + 2]!;
-        const a4 = units[u + 3]!;
-        const r1 = rows[u]!;
-        const r2 = rows[u + 1]!;
-        const r3 = rows[u + 2]!;
-        const r4 = rows[u + 3]!;
-        for (let c = 0; c < o; c++) {
-          const l1 = Math.fround(logits[c]! + a1 * D[r1 + c]!);
-          const l2 = Math.fround(l1 + a2 * D[r2 + c]!);
-          logits[c] = Math.fround(l2 + a3 * D[r3 + c]!) + a4 * D[r4 + c]!;
-        }
-      }
-      for (; u + 1 < active; u += 2) {
-        const a1 = units[u]!;
-        const a2 = units[u + 1]!;
-        const r1 = rows[u]!;
-        const r2 = rows[u + 1]!;
-        for (let c = 0; c < o; c++) {
-          logits[c] = Math.fround(logits[c]! + a1 * D[r1 + c]!) + a2 * D[r2 + c]!;
-        }
-      }
-      if (u < active) {
-        const a = units[u]!;
-        const row = rows[u]!;
-        for (let c = 0; c < o; c++) logits[c] = logits[c]! + a * D[row + c]!;
-      }
+      addRowsFloat32(logits, D, fired, o, units, active, o);
     }
     combineHeads(logits, shape, config.output, raw);
     return applyCalibration(raw, calibration);
