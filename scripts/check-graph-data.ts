@@ -11,7 +11,7 @@
  * knows Log4Shell is in KEV; every exported Cypher statement is well formed; a STIX
  * export around APT28 is a valid bundle. Prints the figures; exits 1 on any failure.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ import {
   minePatterns,
   openPostgresGraph,
   openSqliteGraph,
+  publicDataGraphFiles,
   stixBundleProblems,
   suggestTechniques,
 } from '../src/graph/index.js';
@@ -33,16 +34,7 @@ const { values: args } = parseArgs({
   options: { 'data-dir': { type: 'string', default: '../shared/data' }, 'database-url': { type: 'string' } },
 });
 const dir = args['data-dir'] as string;
-const files = [
-  join(dir, 'attack/enterprise-attack.json.gz'),
-  ...readdirSync(join(dir, 'misp-galaxy'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => join(dir, 'misp-galaxy', f)),
-  join(dir, 'kev/known_exploited_vulnerabilities.json'),
-  ...readdirSync(join(dir, 'cve-attack-mappings'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => join(dir, 'cve-attack-mappings', f)),
-];
+const files = publicDataGraphFiles(dir);
 const failures: string[] = [];
 const check = (ok: boolean, what: string) => {
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${what}\n`);

@@ -8,11 +8,17 @@
  *     [--backends sqlite,postgres]
  */
 import { execSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type GraphStore, importFiles, openPostgresGraph, openSqliteGraph } from '../../src/graph/index.js';
+import {
+  type GraphStore,
+  importFiles,
+  openPostgresGraph,
+  openSqliteGraph,
+  publicDataGraphFiles,
+} from '../../src/graph/index.js';
 import { GRAPH_POSTGRES_MIGRATIONS, GRAPH_SQLITE_MIGRATIONS } from '../../src/graph/migrations.js';
 import { machine } from '../shared-data.js';
 
@@ -28,16 +34,7 @@ const { values: args } = parseArgs({
   },
 });
 const dataDir = args['data-dir'] as string;
-const files = [
-  join(dataDir, 'attack/enterprise-attack.json.gz'),
-  ...readdirSync(join(dataDir, 'misp-galaxy'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => join(dataDir, 'misp-galaxy', f)),
-  join(dataDir, 'kev/known_exploited_vulnerabilities.json'),
-  ...readdirSync(join(dataDir, 'cve-attack-mappings'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => join(dataDir, 'cve-attack-mappings', f)),
-];
+const files = publicDataGraphFiles(dataDir);
 
 interface Row {
   backend: string;

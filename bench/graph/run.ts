@@ -13,7 +13,7 @@
  * (`foreign-writes.ts`, catch-up on and off interleaved).
  */
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +33,7 @@ import {
   openPostgresGraph,
   openSqliteGraph,
   type PostgresGraph,
+  publicDataGraphFiles,
   type SqliteGraph,
 } from '../../src/graph/index.js';
 import { machine } from '../shared-data.js';
@@ -173,16 +174,7 @@ async function fill(graph: GraphStore): Promise<Record<string, number>> {
   const dir = args['data-dir'] as string;
   const t0 = Date.now();
   try {
-    const files = [
-      join(dir, 'attack/enterprise-attack.json.gz'),
-      ...readdirSync(join(dir, 'misp-galaxy'))
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => join(dir, 'misp-galaxy', f)),
-      join(dir, 'kev/known_exploited_vulnerabilities.json'),
-      ...readdirSync(join(dir, 'cve-attack-mappings'))
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => join(dir, 'cve-attack-mappings', f)),
-    ];
+    const files = publicDataGraphFiles(dir);
     await importFiles(graph, files);
     const importMs = Date.now() - t0;
     const t1 = Date.now();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { detectFormat, importFiles, readJsonFile } from './import-file.js';
+import { detectFormat, importFiles, publicDataGraphFiles, readJsonFile } from './import-file.js';
 import { openSqliteGraph } from './sqlite-graph.js';
 
 const fixturePath = (name: string) =>
@@ -71,6 +71,24 @@ test('unreadable, non-JSON and unknown inputs are refused with clear codes', asy
     assert.equal(detectFormat({ type: 'bundle', objects: [] }), 'stix');
     assert.equal(detectFormat([1]), undefined);
     await g.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('publicDataGraphFiles lists the ATT&CK bundle, the galaxies, KEV and the mappings of a data folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-public-data-'));
+  try {
+    for (const sub of ['misp-galaxy', 'cve-attack-mappings']) mkdirSync(join(dir, sub));
+    writeFileSync(join(dir, 'misp-galaxy', 'threat-actor.json'), '{}');
+    writeFileSync(join(dir, 'misp-galaxy', 'README.md'), '');
+    writeFileSync(join(dir, 'cve-attack-mappings', 'kev-attack.json'), '{}');
+    assert.deepEqual(publicDataGraphFiles(dir), [
+      join(dir, 'attack/enterprise-attack.json.gz'),
+      join(dir, 'misp-galaxy', 'threat-actor.json'),
+      join(dir, 'kev/known_exploited_vulnerabilities.json'),
+      join(dir, 'cve-attack-mappings', 'kev-attack.json'),
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AppError } from '../core/index.js';
 import type { GraphStore } from './contract.js';
@@ -6,6 +8,23 @@ import { type ImportFormat, type ImportOptions, type ImportReport, isObject } fr
 import { importCveAttackMappings, importKev } from './kev-import.js';
 import { importMispGalaxies } from './misp-import.js';
 import { importStixBundle } from './stix-import.js';
+
+/**
+ * The files of a public-data folder laid out as `../shared/data` is (the ATT&CK bundle, the MISP
+ * galaxies, CISA KEV, the CVE to ATT&CK mappings), in the order a full import reads them.
+ */
+export function publicDataGraphFiles(dataDir: string): string[] {
+  const json = (dir: string) =>
+    readdirSync(join(dataDir, dir))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(dataDir, dir, f));
+  return [
+    join(dataDir, 'attack/enterprise-attack.json.gz'),
+    ...json('misp-galaxy'),
+    join(dataDir, 'kev/known_exploited_vulnerabilities.json'),
+    ...json('cve-attack-mappings'),
+  ];
+}
 
 /** Largest input accepted, after decompression: 256 MiB. */
 export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;

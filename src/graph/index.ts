@@ -74,7 +74,7 @@ export type {
   ImportReport,
   SkippedRecord,
 } from './import-common.js';
-export { detectFormat, importFiles, readJsonFile } from './import-file.js';
+export { detectFormat, importFiles, publicDataGraphFiles, readJsonFile } from './import-file.js';
 export {
   INDICATOR_KINDS,
   type IndicatorKind,
