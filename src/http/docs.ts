@@ -32,5 +32,24 @@ export async function installDocs(app: FastifyInstance, version: string): Promis
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: withoutUpgradeInsecureRequests,
+  });
+}
+
+/**
+ * The static CSP without `upgrade-insecure-requests`: with it, a browser
+ * rewrites the page's own assets to https on any host but localhost, so
+ * `/docs` opened over plain http by IP or name is blank
+ * (fastify/fastify-swagger-ui#690). Every other directive is kept.
+ */
+export function withoutUpgradeInsecureRequests(header: string): string {
+  return header
+    .split(';')
+    .map((d) => d.trim())
+    .filter((d) => d !== '' && d.toLowerCase() !== 'upgrade-insecure-requests')
+    .map((d) => `${d};`)
+    .join(' ');
 }

@@ -62,3 +62,21 @@ test('the docs page and its assets are served locally, with no CDN reference', a
     await store.close();
   }
 });
+
+test('the docs CSP keeps its directives but not upgrade-insecure-requests (plain http on a LAN address)', async () => {
+  const store = openSqliteStore({ path: ':memory:' });
+  const t = await testApp(store);
+  try {
+    for (const url of ['/docs', '/docs/static/index.html', '/docs/static/swagger-initializer.js']) {
+      const res = await t.app.inject({ method: 'GET', url, headers: { host: '192.168.1.20:8080' } });
+      const csp = String(res.headers['content-security-policy']);
+      assert.doesNotMatch(csp, /upgrade-insecure-requests/i, url);
+      for (const directive of ["default-src 'self'", "object-src 'none'", "script-src 'self'"]) {
+        assert.ok(csp.includes(directive), `${url}: ${directive} in ${csp}`);
+      }
+    }
+  } finally {
+    await t.close();
+    await store.close();
+  }
+});
