@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'not-found'
   | 'conflict'
   | 'too-large'
+  | 'unsupported-media-type'
   | 'rate-limited'
   | 'unavailable'
   | 'internal';
@@ -38,6 +39,7 @@ export const ERROR_CATALOGUE = {
   CS_ERR_ASSET_MISSING: { kind: 'unavailable', title: 'A shipped asset file is missing' },
   CS_ERR_TIMEOUT: { kind: 'unavailable', title: 'Processing time limit reached' },
   CS_ERR_OVERLOADED: { kind: 'unavailable', title: 'Service overloaded' },
+  CS_ERR_UNSUPPORTED_MEDIA_TYPE: { kind: 'unsupported-media-type', title: 'Unsupported media type' },
 } as const satisfies Record<string, { kind: ErrorKind; title: string }>;
 
 /** A stable error code from {@link ERROR_CATALOGUE}. */

@@ -25,10 +25,18 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
       details: { fields: [{ field: '(body)', message }], limitBytes },
     });
   }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    // No parser for the body's type: most often `curl -d '{...}'`, which sends application/x-www-form-urlencoded.
+    const given = request.headers['content-type'] ?? 'none';
+    const message = `content type ${given} is not accepted; send the body as JSON with content-type: application/json`;
+    return new AppError('CS_ERR_UNSUPPORTED_MEDIA_TYPE', `The body's ${message}`, {
+      cause: err,
+      details: { fields: [{ field: '(body)', message }] },
+    });
+  }
   const byCode: Record<string, ErrorCode> = {
     FST_ERR_CTP_INVALID_JSON_BODY: 'CS_ERR_VALIDATION',
     FST_ERR_CTP_EMPTY_JSON_BODY: 'CS_ERR_VALIDATION',
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: 'CS_ERR_VALIDATION',
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'CS_ERR_VALIDATION',
   };
   const mapped = byCode[err.code];

@@ -32,14 +32,16 @@ function invalid(message: string, field: string): AppError {
 }
 
 /**
- * Replaces Fastify's JSON body parser with one whose errors name the problem:
+ * Makes JSON the only body the API reads (Fastify's text/plain parser is
+ * removed too, so any other type is a 415 CS_ERR_UNSUPPORTED_MEDIA_TYPE), and
+ * replaces Fastify's JSON body parser with one whose errors name the problem:
  * an empty or malformed body is a 400 on `(body)`, and a prototype-polluting
  * key (`__proto__`, `constructor`, `prototype`, wherever it is nested) is a
  * 400 naming that key's path. Body size limits still apply (Fastify enforces
  * them before the parser runs).
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
     if (text.trim() === '') {

@@ -73,11 +73,15 @@ for (const backend of BACKENDS)
       assert.equal(res.json().limitBytes, 450_000);
     });
 
-    test('other content types are 4xx problems', async () => {
+    test('other content types are 415 problems that say to send application/json', async () => {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-        const res = await raw('text=abc', type);
-        assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${type}: ${res.statusCode}`);
+        // What `curl -d '{...}'` sends: JSON under the form content type.
+        const res = await raw('{"text":"abc"}', type);
+        assert.equal(res.statusCode, 415, `${type}: ${res.body}`);
         assert.ok(isProblem(res));
+        assert.equal(res.json().code, 'CS_ERR_UNSUPPORTED_MEDIA_TYPE');
+        assert.match(res.json().detail, /application\/json/);
+        assert.ok(res.json().detail.includes(type), res.json().detail);
       }
     });
 
