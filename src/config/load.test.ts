@@ -30,6 +30,20 @@ test('bad values are rejected with the variable named', () => {
   assert.throws(() => loadConfig({ PORT: '70000' }), /PORT/);
 });
 
+test('a value outside a list is named once with the allowed values', () => {
+  assert.throws(
+    () => loadConfig({ LOG_LEVEL: 'bogus' }),
+    (err: unknown) => {
+      assert.ok(isAppError(err, 'CS_ERR_CONFIG_INVALID'));
+      assert.equal(
+        err.message,
+        'Invalid configuration: LOG_LEVEL: must be one of: fatal, error, warn, info, debug, trace, silent (got "bogus")',
+      );
+      return true;
+    },
+  );
+});
+
 test('API settings have safe defaults: auth on, bounded batches, retention on', () => {
   const config = loadConfig({});
   assert.equal(config.AUTH_DISABLED, false);

@@ -1,5 +1,5 @@
 import { Value } from 'typebox/value';
-import { AppError } from '../core/index.js';
+import { AppError, readableSchemaErrors } from '../core/index.js';
 import { type Config, EnvSchema } from './schema.js';
 
 const KEYS = Object.keys(EnvSchema.properties) as (keyof Config)[];
@@ -19,7 +19,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
   if (!Value.Check(EnvSchema, withDefaults)) {
-    const problems = [...Value.Errors(EnvSchema, withDefaults)].map((e) => {
+    const problems = readableSchemaErrors(Value.Errors(EnvSchema, withDefaults)).map((e) => {
       const name = e.instancePath.replace(/^\//, '') || '(environment)';
       return `${name}: ${e.message} (got ${JSON.stringify(raw[name] ?? null)})`;
     });

@@ -3,4 +3,6 @@ export { fixedClock, systemClock } from './clock.js';
 export type { AppErrorOptions, ErrorCode, ErrorKind } from './errors.js';
 export { AppError, ERROR_CATALOGUE, isAppError } from './errors.js';
 export { mulberry32 } from './random.js';
+export type { SchemaError } from './schema-errors.js';
+export { readableSchemaErrors } from './schema-errors.js';
 export { validate } from './validate.js';

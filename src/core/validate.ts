@@ -1,6 +1,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { AppError, type ErrorCode } from './errors.js';
+import { readableSchemaErrors } from './schema-errors.js';
 
 // Compiled once per schema object: a compiled check is many times cheaper than the
 // interpreted `Value.Check`, which matters on hot paths (a graph threat per prediction).
@@ -30,10 +31,12 @@ export function validate<T extends TSchema>(
 ): Static<T> {
   const validator = validatorOf(schema);
   if (validator.Check(value)) return value as Static<T>;
-  const problems = [...validator.Errors(value)].slice(0, 10).map((e) => {
-    const path = e.instancePath === '' ? '(root)' : e.instancePath;
-    return { path, message: e.message };
-  });
+  const problems = readableSchemaErrors(validator.Errors(value))
+    .slice(0, 10)
+    .map((e) => {
+      const path = e.instancePath === '' ? '(root)' : e.instancePath;
+      return { path, message: e.message };
+    });
   const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
   throw new AppError(code, `${what} is invalid: ${summary}`, { details: { problems } });
 }

@@ -1,14 +1,23 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode, isAppError } from '../core/index.js';
+import { AppError, type ErrorCode, isAppError, readableSchemaErrors } from '../core/index.js';
 import { type FieldError, fieldOf } from './field-errors.js';
 import { problemOf, STATUS_BY_KIND } from './problem.js';
 
 /** Maps a Fastify-native error (validation, body parsing, limits) to one of our codes. */
 function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {
   if (err.validation) {
-    const fields: FieldError[] = err.validation.map((v) => ({
-      field: fieldOf(v.instancePath ?? '', v.params),
-      message: v.message ?? 'invalid',
+    // One message per field, listing the allowed values of a union of literals (see readableSchemaErrors).
+    const readable = readableSchemaErrors(
+      err.validation.map((v) => ({
+        instancePath: v.instancePath ?? '',
+        keyword: v.keyword,
+        params: v.params,
+        message: v.message ?? 'invalid',
+      })),
+    );
+    const fields: FieldError[] = readable.map((v) => ({
+      field: fieldOf(v.instancePath, v.params),
+      message: v.message,
     }));
     const where = err.validationContext ?? 'body';
     const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Compile } from 'typebox/compile';
-import { AppError, type Clock } from '../core/index.js';
+import { AppError, type Clock, readableSchemaErrors } from '../core/index.js';
 import { SEVERITY_CLASSES } from '../model/index.js';
 import type { NewPrediction, PredictionRepository } from '../store/index.js';
 import type { Principal } from './auth.js';
@@ -135,8 +135,9 @@ export class PredictionService {
 
   #checkItem(raw: unknown, index: number): PredictItem {
     if (!checkItem.Check(raw)) {
-      const fields: FieldError[] = [...checkItem.Errors(raw)]
-        .filter((e) => e.keyword !== 'boolean')
+      const fields: FieldError[] = readableSchemaErrors(
+        [...checkItem.Errors(raw)].filter((e) => e.keyword !== 'boolean'),
+      )
         .slice(0, 10)
         .map((e) => ({ field: fieldOf(e.instancePath, e.params, `items.${index}`), message: e.message }));
       throw new AppError(

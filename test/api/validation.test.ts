@@ -85,6 +85,24 @@ for (const backend of BACKENDS)
       }
     });
 
+    test('a value outside a list of literals is one message listing them, in a body or a batch item', async () => {
+      const one = await raw('{"text":"a","explain":"all"}');
+      assert.equal(one.statusCode, 400);
+      assert.deepEqual(one.json().fields, [
+        { field: 'explain', message: 'must be one of: none, words, shapley' },
+      ]);
+      assert.equal(one.json().detail, 'Invalid body: explain: must be one of: none, words, shapley');
+      const batch = await raw(
+        '{"items":[{"text":"a","explain":7}]}',
+        'application/json',
+        '/api/v1/predict/batch',
+      );
+      assert.equal(batch.statusCode, 200);
+      assert.deepEqual(batch.json().results[0].error.fields, [
+        { field: 'items.0.explain', message: 'must be one of: none, words, shapley' },
+      ]);
+    });
+
     test('deeply nested JSON is refused, not a crash', async () => {
       const deep = `{"text":"a","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
       const res = await raw(deep);
