@@ -7,6 +7,7 @@ import type { NewPrediction, PredictionRepository } from '../store/index.js';
 import type { Principal } from './auth.js';
 import type { ThreatRecorder } from './enricher.js';
 import { type FieldError, fieldOf, isRealDate } from './field-errors.js';
+import { RejectedItem } from './json-body.js';
 import type { ServiceMetrics } from './metrics.js';
 import { normaliseText, sha256Hex } from './normalise-text.js';
 import type { PredictionCache } from './prediction-cache.js';
@@ -134,6 +135,8 @@ export class PredictionService {
   }
 
   #checkItem(raw: unknown, index: number): PredictItem {
+    // The body parser already replaced an item with a prototype-polluting key.
+    if (raw instanceof RejectedItem) throw raw.error;
     if (!checkItem.Check(raw)) {
       const fields: FieldError[] = readableSchemaErrors(
         [...checkItem.Errors(raw)].filter((e) => e.keyword !== 'boolean'),

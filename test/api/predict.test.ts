@@ -290,6 +290,52 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('a prototype-polluting key fails its item alone; at the top level it fails the body', async () => {
+      const { store, dispose } = await backend.open();
+      const t = await testApp(store);
+      const post = (payload: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/predict/batch',
+          headers: { ...t.keys.predict, 'content-type': 'application/json' },
+          payload,
+        });
+      try {
+        const res = await post(
+          '{"items":[{"text":"ok one"},{"text":"x","__proto__":{"admin":true}},{"text":"y","a":{"constructor":{}}}]}',
+        );
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json();
+        assert.deepEqual(
+          body.results.map((r: { status: number }) => r.status),
+          [200, 400, 400],
+        );
+        assert.equal(body.results[1].error.code, 'CS_ERR_VALIDATION');
+        assert.deepEqual(
+          body.results[1].error.fields.map((f: { field: string }) => f.field),
+          ['items.1.__proto__'],
+        );
+        assert.equal(body.results[2].error.fields[0].field, 'items.2.a.constructor');
+        assert.equal(t.predictor.calls, 1, 'the polluted items are never scored');
+        assert.equal(({} as { admin?: unknown }).admin, undefined);
+        for (const [payload, field] of [
+          ['{"items":[{"text":"a"}],"__proto__":{"admin":true}}', '__proto__'],
+          ['{"items":[{"text":"a"}],"x":{"constructor":{}}}', 'x.constructor'],
+          ['{"items":{"__proto__":{}}}', 'items.__proto__'],
+        ] as const) {
+          const whole = await post(payload);
+          assert.equal(whole.statusCode, 400, payload);
+          assert.deepEqual(
+            whole.json().fields.map((f: { field: string }) => f.field),
+            [field],
+          );
+        }
+      } finally {
+        await t.close();
+        await dispose();
+      }
+    });
+
     test('without a model the whole batch is 503', async () => {
       const { store, dispose } = await backend.open();
       const t = await testApp(store, { predictor: fakePredictor(null) });

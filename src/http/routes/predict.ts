@@ -49,7 +49,8 @@ export const predictRoutes: FastifyPluginAsyncTypebox<PredictRouteDeps> = async 
       bodyLimit: deps.batchMaxBytes,
       // Longer than the scoring deadline, so a batch past it still answers its finished items.
       handlerTimeout: deps.batchTimeLimitMs * 2,
-      config: { auth: ['predict'], shedWhenOverloaded: true },
+      // A prototype-polluting key inside one item fails that item alone (see json-body.ts).
+      config: { auth: ['predict'], shedWhenOverloaded: true, bodyItemsCheckedAlone: 'items' },
       schema: {
         tags: ['predict'],
         summary: `Up to ${deps.batchMaxItems} texts in one request (body up to ${deps.batchMaxBytes} bytes)`,
