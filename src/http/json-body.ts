@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/index.js';
 
 declare module 'fastify' {
@@ -48,6 +48,17 @@ export function findForbiddenKey(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a route's body schema is an object with no required property
+ * (every field optional, e.g. `POST /api/v1/models/{family}/rollback`): then
+ * an absent or empty body means `{}`.
+ */
+export function bodyIsOptional(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return false;
+  const s = schema as { type?: unknown; required?: unknown };
+  return s.type === 'object' && (!Array.isArray(s.required) || s.required.length === 0);
+}
+
 function invalid(message: string, field: string): AppError {
   return new AppError('CS_ERR_VALIDATION', message, { details: { fields: [{ field, message }] } });
 }
@@ -87,13 +98,29 @@ function rejectPollutedItems(body: unknown, itemsKey: string): string | undefine
  * `bodyItemsCheckedAlone` array, where it rejects that element alone. The
  * text is parsed with `JSON.parse`, which makes `"__proto__"` an own data
  * property and never sets an object's prototype, and the element holding it
- * is dropped before any handler sees the body. Body size limits still apply
- * (Fastify enforces them before the parser runs).
+ * is dropped before any handler sees the body. On a route whose body schema
+ * requires nothing ({@link bodyIsOptional}), no body, or an empty one, is `{}`.
+ * Body size limits still apply (Fastify enforces them before the parser runs).
+ * Must be installed before the routes.
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (!bodyIsOptional(route.schema?.body)) return;
+    // Without a body (and so without a content type) no parser runs: the body is undefined until here.
+    const emptyIsObject = async (request: FastifyRequest) => {
+      if (request.body === undefined) request.body = {};
+    };
+    const given = route.preValidation;
+    route.preValidation =
+      given === undefined ? [emptyIsObject] : [...(Array.isArray(given) ? given : [given]), emptyIsObject];
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
+    if (text.trim() === '' && bodyIsOptional(request.routeOptions.schema?.body)) {
+      done(null, {});
+      return;
+    }
     if (text.trim() === '') {
       done(invalid('The body is empty; send a JSON object', '(body)'), undefined);
       return;
