@@ -82,3 +82,47 @@ test('routes with required bodies keep refusing a missing or empty body', async 
     }
   });
 });
+
+test('every GET route validates its query: a bad or unknown parameter is a 400 naming it', async () => {
+  await withApp(async (t, calls) => {
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: t.keys.admin });
+    for (const limit of ['abc', '0', '201', '-1', '5.5']) {
+      const res = await get(`/api/v1/models/jobs?limit=${limit}`);
+      assert.equal(res.statusCode, 400, `limit=${limit}: ${res.body}`);
+      assert.ok(isProblem(res));
+      assert.deepEqual(
+        res.json().fields.map((f: { field: string }) => f.field),
+        ['limit'],
+      );
+    }
+    calls.length = 0;
+    const ok = await get('/api/v1/models/jobs?limit=5');
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(calls.find(([name]) => name === 'jobs.list')?.[1], [{ limit: 5 }]);
+    calls.length = 0;
+    await get('/api/v1/models/jobs');
+    assert.deepEqual(calls.find(([name]) => name === 'jobs.list')?.[1], [{ limit: 50 }]);
+    for (const url of [
+      '/health',
+      '/ready',
+      '/metrics',
+      '/api/v1/metrics',
+      '/api/v1/models',
+      '/api/v1/models/experiments',
+      '/api/v1/models/sources',
+      '/api/v1/models/jobs',
+      '/api/v1/models/jobs/j1',
+      '/api/v1/models/hashed-ngram/v1',
+      '/api/v1/review',
+    ]) {
+      const res = await get(`${url}?bogus=1`);
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      assert.deepEqual(
+        res.json().fields.map((f: { field: string }) => f.field),
+        ['bogus'],
+        url,
+      );
+    }
+    assert.equal((await get('/api/v1/review?limit=abc')).json().fields[0].field, 'limit');
+  });
+});

@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { Clock } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import type { Predictor } from '../predictor.js';
+import { NoQuerySchema } from '../schemas/common.js';
 
 /** Dependencies of the health routes. */
 export interface HealthDeps {
@@ -35,7 +36,14 @@ export const healthRoutes: FastifyPluginAsync<HealthDeps> = async (app, deps) =>
 
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Liveness', response: { 200: HealthReply } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness',
+        querystring: NoQuerySchema,
+        response: { 200: HealthReply },
+      },
+    },
     async () => ({
       status: 'ok' as const,
       version: deps.version,
@@ -49,6 +57,7 @@ export const healthRoutes: FastifyPluginAsync<HealthDeps> = async (app, deps) =>
       schema: {
         tags: ['health'],
         summary: 'Readiness: store reachable and model loaded (503 otherwise)',
+        querystring: NoQuerySchema,
         response: { 200: ReadyReply, 503: ReadyReply },
       },
     },

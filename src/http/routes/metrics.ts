@@ -7,7 +7,7 @@ import type { Store } from '../../store/index.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { percentile } from '../percentiles.js';
 import type { Predictor } from '../predictor.js';
-import { PROTECTED_ERRORS } from '../schemas/common.js';
+import { NoQuerySchema, PROTECTED_ERRORS } from '../schemas/common.js';
 import { ApiMetricsSchema } from '../schemas/metrics.js';
 
 /** Dependencies of the metrics routes. */
@@ -42,6 +42,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRouteDeps> = async 
         tags: ['metrics'],
         summary: 'Per model version: manifest figures, live class counts, feedback agreement, latency',
         security: [{ apiKey: [] }, { bearer: [] }],
+        querystring: NoQuerySchema,
         response: { 200: ApiMetricsSchema, ...PROTECTED_ERRORS },
       },
     },
@@ -120,6 +121,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRouteDeps> = async 
         summary: 'Prometheus metrics (text exposition format); needs an admin key',
         security: [{ apiKey: [] }, { bearer: [] }],
         produces: ['text/plain'],
+        querystring: NoQuerySchema,
         response: {
           200: Type.String({ description: 'Prometheus text exposition format 0.0.4.' }),
           ...PROTECTED_ERRORS,

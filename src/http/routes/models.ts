@@ -5,12 +5,13 @@ import { assertRetrainSettings, ExperimentReportSchema, jobView, versionView } f
 import type { StoredLearningJob } from '../../store/index.js';
 import type { Principal } from '../auth.js';
 import type { LearningHttpDeps } from '../learning-deps.js';
-import { PROTECTED_ERRORS, ProblemSchema } from '../schemas/common.js';
+import { NoQuerySchema, PROTECTED_ERRORS, ProblemSchema } from '../schemas/common.js';
 import {
   DemoteRequestSchema,
   FamilyParamsSchema,
   type JobReply,
   JobSchema,
+  JobsQuerySchema,
   ModelDetailSchema,
   ModelListSchema,
   PromoteRequestSchema,
@@ -34,6 +35,8 @@ const actorOf = (p: Principal | null) => `api:${p?.keyId ?? 'auth-disabled'}`;
 
 const SECURITY: { [label: string]: string[] }[] = [{ apiKey: [] }, { bearer: [] }];
 const READ = { tags: ['models'], security: SECURITY };
+// GET routes without parameters of their own still refuse unknown ones.
+const READ_NO_QUERY = { ...READ, querystring: NoQuerySchema };
 
 /**
  * The model registry over HTTP: list and show versions (predict or admin),
@@ -46,7 +49,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
     {
       config: { auth: ['predict'] },
       schema: {
-        ...READ,
+        ...READ_NO_QUERY,
         summary: 'Every model version: status, holdout figures, lineage',
         response: { 200: ModelListSchema, ...PROTECTED_ERRORS },
       },
@@ -63,7 +66,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
     {
       config: { auth: ['predict'] },
       schema: {
-        ...READ,
+        ...READ_NO_QUERY,
         summary:
           'Canary and shadow reports: agreement, latency, accuracy on feedback, McNemar test and p-value',
         response: {
@@ -80,7 +83,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
     {
       config: { auth: ['predict'] },
       schema: {
-        ...READ,
+        ...READ_NO_QUERY,
         summary:
           'Source reputations learnt from feedback (corrected sources lose reputation, down to a floor)',
         response: { 200: ReputationListSchema, ...PROTECTED_ERRORS },
@@ -104,13 +107,16 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
       schema: {
         ...READ,
         summary: 'Recent retraining jobs with status and progress',
+        querystring: JobsQuerySchema,
         response: {
           200: Type.Object({ jobs: Type.Array(JobSchema) }, { additionalProperties: false }),
           ...PROTECTED_ERRORS,
         },
       },
     },
-    async () => ({ jobs: (await deps.jobs.list({ limit: 50 })).map(jobReply) }),
+    async (request) => ({
+      jobs: (await deps.jobs.list({ limit: Number(request.query.limit ?? '50') })).map(jobReply),
+    }),
   );
 
   app.get(
@@ -118,7 +124,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
     {
       config: { auth: ['predict'] },
       schema: {
-        ...READ,
+        ...READ_NO_QUERY,
         summary: 'One retraining job: status, progress, result (the gate decision)',
         params: Type.Object(
           { id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) },
@@ -139,7 +145,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
     {
       config: { auth: ['predict'] },
       schema: {
-        ...READ,
+        ...READ_NO_QUERY,
         summary: 'One model version with its manifest, gate evaluation and status history',
         params: VersionParamsSchema,
         response: { 200: ModelDetailSchema, ...PROTECTED_ERRORS, 404: ProblemSchema },

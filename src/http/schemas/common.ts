@@ -57,6 +57,12 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: true, description: 'application/problem+json error body.' },
 );
 
+/**
+ * Query of a route that takes no query parameters: any parameter is a 400
+ * naming it, rather than silently ignored.
+ */
+export const NoQuerySchema = Type.Object({}, { additionalProperties: false });
+
 /** Error responses a protected JSON route documents. */
 export const PROTECTED_ERRORS = {
   400: ProblemSchema,

@@ -184,6 +184,16 @@ export const ReputationListSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Query of `GET /api/v1/models/jobs` (strings: query values are not coerced). */
+export const JobsQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: '1..200, default 50.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** Query of `GET /api/v1/review` (strings: query values are not coerced). */
 export const ReviewQuerySchema = Type.Object(
   {
