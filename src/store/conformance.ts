@@ -262,6 +262,33 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       }
     });
 
+    test('the latest feedback per prediction, at or before a position', async () => {
+      const { store, dispose } = await factory();
+      try {
+        await store.predictions.insert([prediction({ id: 'pa' }), prediction({ id: 'pb' })]);
+        const items = [
+          feedback({ id: 'g1', createdAt: 10, predictionId: 'pa', correctLabel: 'low' }),
+          feedback({ id: 'g2', createdAt: 20, predictionId: 'pa', correctLabel: 'high' }),
+          feedback({ id: 'g3', createdAt: 20, predictionId: 'pb', correctLabel: 'medium' }),
+          feedback({ id: 'g4', createdAt: 30, predictionId: 'pa', correctLabel: 'critical' }),
+          feedback({ id: 'g5', createdAt: 30, predictionId: null }),
+        ];
+        for (const f of items) await store.feedback.insert(f);
+        const latest = async (ids: string[], createdAt: number, id: string) =>
+          (await store.feedback.latestByPrediction(ids, { createdAt, id })).map((f) => f.id).sort();
+        assert.deepEqual(await latest(['pa', 'pb', 'pz'], 30, 'g4'), ['g3', 'g4']);
+        // At or before the position, ties on time broken by id.
+        assert.deepEqual(await latest(['pa', 'pb'], 20, 'g2'), ['g2']);
+        assert.deepEqual(await latest(['pa', 'pb'], 20, 'g3'), ['g2', 'g3']);
+        assert.deepEqual(await latest(['pa'], 9, 'z'), []);
+        assert.deepEqual(await latest([], 99, 'z'), []);
+        const [item] = await store.feedback.latestByPrediction(['pb'], { createdAt: 99, id: 'z' });
+        assert.deepEqual(item, items[2]);
+      } finally {
+        await dispose();
+      }
+    });
+
     test('API keys: stored hashed, verified, listed, revoked once', async () => {
       const { store, dispose } = await factory();
       try {

@@ -59,4 +59,14 @@ export interface FeedbackRepository {
    * given position; for retraining jobs that read it page by page.
    */
   listAfter(after: { createdAt: number; id: string } | null, limit: number): Promise<StoredFeedback[]>;
+  /**
+   * For each of the prediction ids, its latest feedback item (storage order)
+   * at or before the given position, if any; one item per prediction, in no
+   * particular order. For the reputation learner, which counts the latest
+   * feedback per prediction once.
+   */
+  latestByPrediction(
+    predictionIds: readonly string[],
+    upTo: { createdAt: number; id: string },
+  ): Promise<StoredFeedback[]>;
 }

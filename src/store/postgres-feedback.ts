@@ -104,4 +104,20 @@ export class PostgresFeedback implements FeedbackRepository {
     );
     return rows.map(fromRow);
   }
+
+  async latestByPrediction(
+    predictionIds: readonly string[],
+    upTo: { createdAt: number; id: string },
+  ): Promise<StoredFeedback[]> {
+    if (predictionIds.length === 0) return [];
+    const { rows } = await pgCall('Reading feedback by prediction', () =>
+      this.#pool.query<FeedbackRow>(
+        `SELECT DISTINCT ON (prediction_id) * FROM feedback
+         WHERE prediction_id = ANY($1::text[]) AND (created_at, id) <= ($2, $3)
+         ORDER BY prediction_id, created_at DESC, id DESC`,
+        [predictionIds, new Date(upTo.createdAt), upTo.id],
+      ),
+    );
+    return rows.map(fromRow);
+  }
 }

@@ -109,4 +109,25 @@ export class SqliteFeedback implements FeedbackRepository {
     ) as FeedbackRow[];
     return rows.map(fromRow);
   }
+
+  async latestByPrediction(
+    predictionIds: readonly string[],
+    upTo: { createdAt: number; id: string },
+  ): Promise<StoredFeedback[]> {
+    if (predictionIds.length === 0) return [];
+    // Ordered oldest first, so the latest item of each prediction is the one kept.
+    const rows = sqliteCall('Reading feedback by prediction', () =>
+      this.#db
+        .prepare(
+          `SELECT * FROM feedback
+           WHERE prediction_id IN (SELECT value FROM json_each(?))
+             AND (created_at < ? OR (created_at = ? AND id <= ?))
+           ORDER BY created_at, id`,
+        )
+        .all(JSON.stringify(predictionIds), upTo.createdAt, upTo.createdAt, upTo.id),
+    ) as FeedbackRow[];
+    const latest = new Map<string, FeedbackRow>();
+    for (const row of rows) latest.set(row.prediction_id as string, row);
+    return [...latest.values()].map(fromRow);
+  }
 }

@@ -84,3 +84,65 @@ test('corrected sources lose reputation down to the floor; confirmed ones gain; 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the latest feedback per prediction counts once: a repeat changes nothing, a reversal swaps the step', async () => {
+  // Per batch size: everything in one step, and one item per step (earlier items then come from the store).
+  for (const batchSize of [500, 1]) {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-rep-'));
+    const store = openSqliteStore({ path: join(dir, 's.sqlite') });
+    try {
+      await store.predictions.insert([
+        prediction('p1', 'vendor-report', 'high'),
+        prediction('p2', 'vendor-report', 'low'),
+        prediction('q1', 'other', 'high'),
+      ]);
+      let t = 10;
+      const answer = async (predictionId: string, correctLabel: string) =>
+        store.feedback.insert({
+          id: `f${t}`,
+          createdAt: t++,
+          predictionId,
+          text: `text ${predictionId}`,
+          textSha256: predictionId.padEnd(64, '0'),
+          correctLabel,
+          techniques: null,
+          comment: null,
+          analyst: 'ana',
+          apiKeyId: null,
+          modelFamily: 'fam',
+          modelVersion: 'v1',
+          predictedSeverity: predictionId === 'p2' ? 'low' : 'high',
+        });
+      await answer('p1', 'high'); // confirmed ...
+      await answer('p1', 'critical'); // ... then corrected: p1 counts as one correction
+      await answer('p2', 'medium'); // corrected ...
+      await answer('p2', 'medium'); // ... the same again: still one correction
+      await answer('q1', 'high'); // confirmed ...
+      await answer('q1', 'critical'); // ... corrected ...
+      await answer('q1', 'high'); // ... and confirmed again: one confirmation
+      const learner = new ReputationLearner({
+        feedback: store.feedback,
+        predictions: store.predictions,
+        learning: store.learning,
+        clock: fixedClock(1_000),
+        rate: 0.05,
+        floor: 0.1,
+        batchSize,
+      });
+      await learner.catchUp();
+      const [vendor] = await store.learning.reputations(['vendor-report']);
+      assert.equal(vendor?.observations, 2, `batch ${batchSize}`);
+      assert.equal(vendor?.corrected, 2, `batch ${batchSize}`);
+      // Two corrections from 0.5, the same as if only the latest verdicts had been given.
+      assert.ok(Math.abs(vendor!.reputation - (0.1 + 0.4 * 0.95 ** 2)) < 1e-12, String(vendor!.reputation));
+      const [other] = await store.learning.reputations(['other']);
+      assert.equal(other?.observations, 1);
+      assert.equal(other?.corrected, 0);
+      assert.ok(Math.abs(other!.reputation - (1 - 0.5 * 0.95)) < 1e-12, String(other!.reputation));
+      assert.equal((await store.feedback.listAfter(null, 100)).length, 7, 'every item is kept');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});

@@ -19,7 +19,7 @@ export const REPUTATION_CURSOR = 'source-reputation';
 
 /** Dependencies and settings of a {@link ReputationLearner}. */
 export interface ReputationLearnerOptions {
-  feedback: Pick<FeedbackRepository, 'listAfter'>;
+  feedback: Pick<FeedbackRepository, 'listAfter' | 'latestByPrediction'>;
   predictions: Pick<PredictionRepository, 'get' | 'latestByTextSha256'>;
   learning: Pick<LearningStateRepository, 'getCursor' | 'applyReputations' | 'reputations'>;
   clock: Clock;
@@ -35,7 +35,10 @@ export interface ReputationLearnerOptions {
 export interface ReputationStep {
   /** Feedback items read. */
   read: number;
-  /** Of those, items that moved a reputation (they name a source and what the model had predicted). */
+  /**
+   * Of those, items that moved a reputation (they name a source and what the
+   * model had predicted, and are not a repeat of the same verdict on a prediction).
+   */
   applied: number;
   /** False when another process moved the cursor first (nothing written; the next step retries). */
   committed: boolean;
@@ -50,6 +53,14 @@ export interface ReputationStep {
  * transaction as the reputations, so any number of replicas can run steps.
  * The source of a feedback item is that of the prediction it answers (by id,
  * else the latest prediction of the same text); items without one are skipped.
+ *
+ * Each prediction counts once, with its latest feedback: a later item on a
+ * prediction already counted (by `predictionId`) that repeats its verdict
+ * changes nothing, and one that reverses it (corrected <-> confirmed) swaps
+ * that prediction's step (see {@link reviseVerdict}), moving `corrected` by
+ * one; `observations` stays. Every item is still stored and read; the
+ * retraining data is not affected. Items without a `predictionId` cannot be
+ * matched and each counts.
  */
 export class ReputationLearner {
   readonly #o: ReputationLearnerOptions;
@@ -65,6 +76,16 @@ export class ReputationLearner {
     const expected = cursor?.position ?? null;
     const batch = await o.feedback.listAfter(expected, o.batchSize ?? 500);
     if (batch.length === 0) return { read: 0, applied: 0, committed: true };
+    // The verdict (corrected or not) each prediction counts with so far, from the feedback before this batch.
+    const counted = new Map<string, boolean>();
+    const linked = [...new Set(batch.flatMap((f) => (f.predictionId === null ? [] : [f.predictionId])))];
+    if (expected !== null && linked.length > 0) {
+      for (const f of await o.feedback.latestByPrediction(linked, expected)) {
+        if (f.predictionId !== null && f.predictedSeverity !== null) {
+          counted.set(f.predictionId, f.correctLabel !== f.predictedSeverity);
+        }
+      }
+    }
     const sources = new Map<string, StoredFeedback[]>();
     for (const item of batch) {
       if (item.predictedSeverity === null) continue;
@@ -88,8 +109,16 @@ export class ReputationLearner {
       let corrected = stored?.corrected ?? 0;
       for (const item of items) {
         const wasCorrected = item.correctLabel !== item.predictedSeverity;
-        prior = updateSourceReputation(prior, wasCorrected, o.rate, o.floor);
-        if (wasCorrected) corrected++;
+        const before = item.predictionId === null ? undefined : counted.get(item.predictionId);
+        if (before === wasCorrected) continue; // the same verdict again: the prediction already counts
+        if (before === undefined) {
+          prior = updateSourceReputation(prior, wasCorrected, o.rate, o.floor);
+          if (wasCorrected) corrected++;
+        } else {
+          prior = reviseVerdict(prior, wasCorrected, o.rate, o.floor);
+          corrected += wasCorrected ? 1 : -1;
+        }
+        if (item.predictionId !== null) counted.set(item.predictionId, wasCorrected);
         applied++;
       }
       updates.push({
@@ -141,6 +170,26 @@ export class ReputationLearner {
       (await this.#o.predictions.latestByTextSha256(item.textSha256));
     return sourceKey(p?.source ?? undefined);
   }
+}
+
+/**
+ * Swaps one earlier step of {@link updateSourceReputation} for the opposite
+ * verdict on the same prediction: undoing a confirmation, r = (r' - rate) / (1 - rate),
+ * then applying a correction, gives r' - rate · (1 - floor); the reverse swap
+ * adds the same. Exact when the swapped step was the source's last; else the
+ * new verdict weighs as if just given (the latest evidence). Clamped to
+ * [floor, 1]; `observations` is unchanged (the prediction still counts once).
+ */
+export function reviseVerdict(
+  prior: SourcePrior,
+  nowCorrected: boolean,
+  rate: number,
+  floor: number,
+): SourcePrior {
+  const r = Math.max(prior.reputation, floor);
+  const shift = rate * (1 - floor);
+  const next = nowCorrected ? r - shift : r + shift;
+  return { ...prior, reputation: Math.min(1, Math.max(floor, next)) };
 }
 
 /**
