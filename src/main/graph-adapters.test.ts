@@ -119,3 +119,29 @@ test('recorded predictions become threats that enrichment relates through shared
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a prediction whose text carries NUL is still recorded, and enrichment finds it by its indicator', async () => {
+  const graph = openSqliteGraph({ path: ':memory:' });
+  try {
+    const recorder = createThreatRecorder(graph, 10, 10, 0);
+    const text = 'Beacon\u0000 to nulcheck-evil[.]com observed';
+    await recorder.record({
+      id: 'nul',
+      text,
+      severity: 'high',
+      entities: extractIndicators(text) as unknown as Entities,
+      techniques: [],
+      createdAt: 0,
+    });
+    assert.equal((await graph.getNode(threatNodeId('nul')))?.name, 'Beacon to nulcheck-evil[.]com observed');
+    const enriched = await createGraphEnricher({ graph, warninglists: undefined }).enrich({
+      indicators: [{ type: 'domain', value: 'nulcheck-evil.com' }],
+    });
+    assert.deepEqual(
+      enriched.relatedThreats.map((t) => t.id),
+      [threatNodeId('nul')],
+    );
+  } finally {
+    await graph.close();
+  }
+});
