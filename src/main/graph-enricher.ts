@@ -1,11 +1,12 @@
 import { AppError } from '../core/index.js';
-import { type Extraction, extractIndicators, type WarninglistIndex } from '../extract/index.js';
+import { type Extraction, extractIndicators, refang, type WarninglistIndex } from '../extract/index.js';
 import {
   type EnrichInput,
   type EnrichRequest,
   type EnrichResult,
   enrich,
   type GraphStore,
+  normaliseIndicator,
   threatNodeId,
 } from '../graph/index.js';
 import { type Enricher, normaliseText, type Technique } from '../http/index.js';
@@ -36,6 +37,42 @@ interface ResolvedRequest {
   techniques?: { id: string; score: number; sentences?: string[] }[];
   cves?: string[];
   excludePredictionId?: string;
+}
+
+type RequestIndicator = NonNullable<EnrichRequest['indicators']>[number];
+
+/**
+ * A structured indicator value as the graph stores it: refanged (`evil[.]example`, `hxxp://`),
+ * in extraction's normal form when extraction reads the whole value as one indicator of that
+ * type (lower-case hosts, URL scheme and host, ...), then the graph's normal form; undefined
+ * when it is not a valid indicator of its type.
+ */
+export function structuredIndicatorValue(type: RequestIndicator['type'], value: string): string | undefined {
+  const plain = refang(value.trim()).text;
+  const whole = extractIndicators(plain).matches.find(
+    (m) => m.type === type && m.start === 0 && m.end === plain.length,
+  );
+  return normaliseIndicator(type, whole?.value ?? plain);
+}
+
+/** The request's indicators refanged and normalised; any invalid one fails the request, naming its field. */
+function structuredIndicators(list: readonly RequestIndicator[]): RequestIndicator[] {
+  const out: RequestIndicator[] = [];
+  const fields: { field: string; message: string }[] = [];
+  list.forEach((i, n) => {
+    const value = structuredIndicatorValue(i.type, i.value);
+    if (value === undefined)
+      fields.push({ field: `indicators.${n}.value`, message: `not a valid ${i.type}` });
+    else out.push({ type: i.type, value });
+  });
+  if (fields.length > 0) {
+    const first = fields[0] as { field: string; message: string };
+    const more = fields.length > 1 ? ` (and ${fields.length - 1} more)` : '';
+    throw new AppError('CS_ERR_VALIDATION', `Invalid body: ${first.field}: ${first.message}${more}`, {
+      details: { fields: fields.slice(0, 20) },
+    });
+  }
+  return out;
 }
 
 async function resolve(
@@ -75,7 +112,7 @@ async function resolve(
   }
   return {
     ...(r.text === undefined ? {} : { text: normaliseText(r.text) }),
-    ...(r.indicators === undefined ? {} : { indicators: r.indicators }),
+    ...(r.indicators === undefined ? {} : { indicators: structuredIndicators(r.indicators) }),
     ...(r.techniques === undefined
       ? {}
       : { techniques: r.techniques.map((t) => ({ id: t.id, score: t.score ?? 1 })) }),

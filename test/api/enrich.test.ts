@@ -98,6 +98,14 @@ for (const backend of BACKENDS) {
         assert.equal(missing.statusCode, 404);
         assert.ok(isProblem(missing));
         assert.equal(missing.json().fields[0].field, 'predictionId');
+        const notAnIp = await post({ indicators: [{ type: 'ipv4', value: 'not-an-ip' }] });
+        assert.equal(notAnIp.statusCode, 400);
+        assert.ok(isProblem(notAnIp));
+        assert.equal(notAnIp.json().code, 'CS_ERR_VALIDATION');
+        assert.deepEqual(
+          notAnIp.json().fields.map((f: { field: string }) => f.field),
+          ['indicators.0.value'],
+        );
         for (const body of [{}, { predictionId: p.id, text: 'x' }]) {
           const res = await post(body);
           assert.equal(res.statusCode, 400, JSON.stringify(body));
