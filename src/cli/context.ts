@@ -1,9 +1,18 @@
 import type { Config } from '../config/index.js';
+import type { EnrichRequest, EnrichResult } from '../graph/index.js';
 
 /** A started API server, as `serve` sees it. */
 export interface ServerHandle {
   address: string;
   stop(): Promise<void>;
+}
+
+/** The service's enricher, opened for one `graph enrich` run. */
+export interface CliEnricher {
+  /** The same function `POST /api/v1/enrich` calls: extraction, technique mapping, stored predictions, graph. */
+  enrich(request: EnrichRequest): Promise<EnrichResult>;
+  /** Closes the graph (and the prediction store, if a request opened it). */
+  close(): Promise<void>;
 }
 
 /**
@@ -21,4 +30,9 @@ export interface CliContext {
   startServer(config: Config): Promise<ServerHandle>;
   /** Wires and starts a retraining worker on Redis (`cyberstreams worker`; provided by src/main). */
   startWorker?(config: Config): Promise<ServerHandle>;
+  /**
+   * Opens the enricher of `POST /api/v1/enrich` on the configured graph and prediction store
+   * (`cyberstreams graph enrich`; provided by src/main); warnings go to `stderr`.
+   */
+  openEnricher?(config: Config, stderr: (text: string) => void): Promise<CliEnricher>;
 }

@@ -8,8 +8,7 @@ import {
   defaultCataloguePaths,
   EDGE_TYPES,
   type EdgeType,
-  EnrichInputSchema,
-  enrich,
+  EnrichRequestSchema,
   ensureCatalogueLoaded,
   exportCypher,
   exportStixBundle,
@@ -366,7 +365,9 @@ export function registerGraph(program: Command, ctx: CliContext): void {
 
   graph
     .command('enrich')
-    .description('enrich a JSON request {text?, indicators?, techniques?, cves?} (file, or - for stdin)')
+    .description(
+      'enrich a JSON request as POST /api/v1/enrich takes it: {text} | {predictionId} | {indicators?, techniques?, cves?} (file, or - for stdin)',
+    )
     .argument('[file]', 'JSON file; default stdin', '-')
     .action(async (file: string) => {
       let input: unknown;
@@ -377,9 +378,18 @@ export function registerGraph(program: Command, ctx: CliContext): void {
           throw new AppError('CS_ERR_INPUT_UNREADABLE', 'stdin is not JSON', { cause });
         }
       } else input = await readJsonFile(file);
-      // Checked before the graph is opened; enrich() checks again (it is also called by the HTTP route).
-      const request = validate(EnrichInputSchema, input, 'Enrichment request');
-      await withGraph(ctx, async (g) => json(ctx, await enrich(g, request)));
+      // The body schema of POST /api/v1/enrich, checked before anything is opened.
+      const request = validate(EnrichRequestSchema, input, 'Enrichment request');
+      if (ctx.openEnricher === undefined) {
+        throw new AppError('CS_ERR_INTERNAL', 'graph enrich: this build wires no enricher');
+      }
+      // The service's own enricher, so the answer is the route's for the same body.
+      const enricher = await ctx.openEnricher(ctx.loadConfig(), ctx.stderr);
+      try {
+        json(ctx, await enricher.enrich(request));
+      } finally {
+        await enricher.close();
+      }
     });
 
   // The program applies its exit and output overrides to top-level commands only; nested ones need them too.

@@ -1,2 +1,2 @@
-export type { CliContext, ServerHandle } from './context.js';
+export type { CliContext, CliEnricher, ServerHandle } from './context.js';
 export { buildProgram, EXIT, runCli } from './program.js';

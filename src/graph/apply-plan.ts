@@ -80,10 +80,25 @@ function checkProps(props: unknown, where: Record<string, unknown>): Props {
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     throw bad('props must be an object', where);
   }
-  // PostgreSQL JSONB refuses NUL characters; they carry no meaning in our props.
-  const json = JSON.stringify(props).replace(/(?<!\\)\\u0000/g, '');
+  // PostgreSQL JSONB refuses NUL characters; they carry no meaning in our props. Removed from the
+  // values (keys included) rather than from the JSON text, where `\\` before `\u0000` hid one.
+  let json = JSON.stringify(props);
+  if (json.includes('\\u0000')) json = JSON.stringify(withoutNul(JSON.parse(json)));
   if (json.length > LIMITS.propsJson) throw bad(`props exceed ${LIMITS.propsJson} characters of JSON`, where);
   return JSON.parse(json) as Props;
+}
+
+/** Parsed JSON `value` with every NUL character removed from its strings and object keys, at any depth. */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value !== null && typeof value === 'object') {
+    // fromEntries defines own properties, so a `__proto__` key stays a key as JSON.parse keeps it.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', ''), withoutNul(v)]),
+    );
+  }
+  return value;
 }
 
 /** Every node id the batch mentions (its nodes and both ends of its edges). */

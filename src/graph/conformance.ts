@@ -5,6 +5,7 @@ import { catchUpCases } from './conformance-catch-up.js';
 import { ownWriteCases } from './conformance-own-writes.js';
 import { reachCases } from './conformance-reach.js';
 import { sampleBatch } from './conformance-sample.js';
+import { threatCases } from './conformance-threats.js';
 import { traversalCases } from './conformance-traversal.js';
 import type { EdgeCursor, GraphStore } from './contract.js';
 import { normaliseName } from './normalise.js';
@@ -203,6 +204,7 @@ export function graphConformance(name: string, factory: GraphFactory): void {
     cacheCases(withStores);
     ownWriteCases(withStores);
     catchUpCases(withStores);
+    threatCases(withGraph);
 
     withGraph('replaceEdgesFrom drops the stale edges of a source, deleteNodes cascades', async (graph) => {
       await graph.apply(sampleBatch());

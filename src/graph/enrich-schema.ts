@@ -30,6 +30,69 @@ export const EnrichInputSchema = Type.Object(
 /** Input of `enrich()`. */
 export type EnrichInput = Static<typeof EnrichInputSchema>;
 
+/** Longest text of an enrichment request, in characters (as for a prediction). */
+export const ENRICH_TEXT_MAX_CHARS = 100_000;
+
+/**
+ * An enrichment request: the body of `POST /api/v1/enrich` and the input of
+ * `cyberstreams graph enrich`, one schema for both. Turned into an
+ * {@link EnrichInput} by the one enricher `src/main` wires (extraction of the
+ * text's indicators and CVEs, technique mapping, the stored prediction).
+ */
+export const EnrichRequestSchema = Type.Object(
+  {
+    text: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: ENRICH_TEXT_MAX_CHARS,
+        // At least one non-space character: a blank text is a client mistake.
+        pattern: '\\S',
+        description: 'The text to analyse: 1 to 100,000 characters, not only white space.',
+      }),
+    ),
+    predictionId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'A stored prediction.',
+      }),
+    ),
+    indicators: Type.Optional(
+      Type.Array(IndicatorInputSchema, {
+        maxItems: 2000,
+        description:
+          'Values may be defanged (evil[.]example, hxxp://...); each must be a valid indicator of its type.',
+      }),
+    ),
+    techniques: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ pattern: '^T\\d{4}(\\.\\d{3})?$' }),
+            score: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Default 1.' })),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 300 },
+      ),
+    ),
+    cves: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[Cc][Vv][Ee]-\\d{4}-\\d{4,}$' }), { maxItems: 500 }),
+    ),
+    maxThreats: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Default 10.' })),
+    maxActors: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Default 10.' })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Give text, or predictionId, or any of indicators/techniques/cves. With text, the indicators, CVEs and techniques found in it are added.',
+  },
+);
+
+/** An enrichment request ({@link EnrichRequestSchema}). */
+export type EnrichRequest = Static<typeof EnrichRequestSchema>;
+
 const Ref = Type.Object({ id: Type.String(), name: Type.String() });
 const Indicator = Type.Object({ type: Type.String(), value: Type.String() });
 

@@ -9,7 +9,7 @@ import {
   vulnerabilityNodeId,
 } from './ids.js';
 import { indicatorNodeId, indicatorsFromLists, normaliseIndicator } from './indicators.js';
-import { normaliseName } from './normalise.js';
+import { displayLine, normaliseName } from './normalise.js';
 
 test('names normalise so spelling variants of one alias meet', () => {
   assert.equal(normaliseName('APT 28'), 'apt28');
@@ -17,6 +17,13 @@ test('names normalise so spelling variants of one alias meet', () => {
   assert.equal(normaliseName('Fancy  Bear'), normaliseName('FANCY BEAR'));
   assert.equal(normaliseName('Ｆａｎｃｙ'), 'fancy');
   assert.notEqual(normaliseName('APT28'), normaliseName('APT29'));
+});
+
+test('displayLine makes one line of any text, without NUL or a split surrogate pair', () => {
+  assert.equal(displayLine(' a\u0000b\r\n\tc\u0001d\u0000 ', 100), 'a b c\u0001d');
+  assert.equal(displayLine('\u0000 \u0000', 100), '');
+  assert.equal(displayLine(`${'x'.repeat(9)}\u{1F600}`, 10), 'x'.repeat(9));
+  assert.equal(displayLine(`${'x'.repeat(8)}\u{1F600}`, 10), `${'x'.repeat(8)}\u{1F600}`);
 });
 
 test('technique, CVE, target and STIX ids are parsed and built', () => {
@@ -57,6 +64,12 @@ test('indicators are validated and normalised per kind', () => {
   assert.equal(normaliseIndicator('email', 'A@B.example'), 'a@b.example');
   assert.equal(normaliseIndicator('filename', 'a/b.exe'), undefined);
   assert.equal(normaliseIndicator('url', `http://x.example/${'a'.repeat(3000)}`), undefined);
+  // NUL is refused in every kind (it would be part of the node id); control characters in URLs and addresses.
+  assert.equal(normaliseIndicator('url', 'http://x.example/a\u0000b'), undefined);
+  assert.equal(normaliseIndicator('url', 'http://x.example/a\u0007b'), undefined);
+  assert.equal(normaliseIndicator('email', 'a\u0000@b.example'), undefined);
+  assert.equal(normaliseIndicator('pattern', "[file:name = 'a\u0000']"), undefined);
+  assert.equal(normaliseIndicator('pattern', "[file:name = 'a']"), "[file:name = 'a']");
   assert.equal(indicatorNodeId('domain', 'EVIL.example.com'), 'indicator:domain:evil.example.com');
   assert.deepEqual(indicatorsFromLists({ ipv4s: ['1.2.3.4'], sha1s: ['a'.repeat(40)], other: ['x'] }), [
     { type: 'ipv4', value: '1.2.3.4' },

@@ -50,8 +50,11 @@ export { cypherProblem, parseCypherString } from './cypher-check.js';
 export { enrich, kevStatus } from './enrich.js';
 export {
   type ActorMatch,
+  ENRICH_TEXT_MAX_CHARS,
   type EnrichInput,
   EnrichInputSchema,
+  type EnrichRequest,
+  EnrichRequestSchema,
   type EnrichResult,
   EnrichResultSchema,
 } from './enrich-schema.js';

@@ -33,7 +33,9 @@ export const MAX_INDICATOR_LENGTH = 2048;
 const HEX_LENGTH: Partial<Record<IndicatorKind, number>> = { md5: 32, sha1: 40, sha256: 64, sha512: 128 };
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+// No white space and no control characters anywhere in a URL.
+const URL_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^\s\p{Cc}]+$/iu;
 
 /** True when `type` is an {@link IndicatorKind}. */
 export function isIndicatorKind(type: string): type is IndicatorKind {
@@ -43,11 +45,14 @@ export function isIndicatorKind(type: string): type is IndicatorKind {
 /**
  * The normal form of an indicator value (lower case for hosts, hashes and
  * e-mail addresses; trimmed otherwise), or undefined when the value is not a
- * valid indicator of that kind.
+ * valid indicator of that kind. A value with NUL in it is never valid (nor,
+ * for hosts, URLs and addresses, one with any control character).
  */
 export function normaliseIndicator(kind: IndicatorKind, value: string): string | undefined {
   const v = value.trim();
   if (v.length === 0 || v.length > MAX_INDICATOR_LENGTH) return undefined;
+  // The value is part of the node id, which the graph (and PostgreSQL text) refuse with NUL in it.
+  if (v.includes('\u0000')) return undefined;
   const hex = HEX_LENGTH[kind];
   if (hex !== undefined) {
     const h = v.toLowerCase();
@@ -65,7 +70,7 @@ export function normaliseIndicator(kind: IndicatorKind, value: string): string |
       return DOMAIN.test(l) ? l : undefined;
     }
     case 'url':
-      return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v) ? v : undefined;
+      return URL_FORM.test(v) ? v : undefined;
     case 'email': {
       const l = v.toLowerCase();
       return EMAIL.test(l) ? l : undefined;

@@ -3,6 +3,7 @@ import { validate } from '../core/index.js';
 import type { GraphStore } from './contract.js';
 import { techniqueNodeId, threatNodeId, vulnerabilityNodeId } from './ids.js';
 import { type IndicatorKind, indicatorNodeId, normaliseIndicator } from './indicators.js';
+import { displayLine } from './normalise.js';
 import type { EdgeInput, NodeInput } from './schema.js';
 
 /** Severity classes, in the model's order. */
@@ -49,7 +50,10 @@ export const ThreatInputSchema = Type.Object(
   {
     /** The stored prediction this threat comes from; the node is `threat:<predictionId>`. */
     predictionId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000]+$' }),
-    /** A title or short summary (truncated to 200 characters; never the whole text). */
+    /**
+     * A title or short summary: stored as one line of at most 200 characters (never the whole
+     * text), NUL replaced by a space ({@link displayLine}).
+     */
     title: Type.String({ minLength: 1, maxLength: 100_000 }),
     severity: Type.Optional(
       Type.Union([
@@ -108,7 +112,8 @@ export const PREDICTION_SOURCE = 'prediction';
 export async function recordThreat(graph: GraphStore, input: ThreatInput): Promise<RecordedThreat> {
   const t = validate(ThreatInputSchema, input, 'Threat');
   const threatId = threatNodeId(t.predictionId);
-  const title = t.title.replace(/\s+/g, ' ').trim().slice(0, 200) || t.predictionId;
+  // Any text makes a valid name: the graph (and PostgreSQL) refuse NUL, so it must not fail the record.
+  const title = displayLine(t.title, 200) || t.predictionId;
   const props: Record<string, unknown> = { predictionId: t.predictionId };
   if (t.severity) props.severity = t.severity;
   if (t.observedAt) props.observedAt = t.observedAt;

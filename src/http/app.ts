@@ -193,7 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics,
   });
   if (deps.enricher !== undefined) {
-    await app.register(enrichRoutes, { enricher: deps.enricher, predictions: deps.store.predictions });
+    await app.register(enrichRoutes, { enricher: deps.enricher });
   }
   await app.register(metricsRoutes, {
     store: deps.store,

@@ -1,19 +1,18 @@
-import type { EnrichResult } from '../graph/index.js';
+import type { EnrichRequest, EnrichResult } from '../graph/index.js';
 import type { Entities, Technique } from './schemas/predict.js';
 
-/** What an enrichment asks about; the adapter fills what is missing (indicators and techniques of `text`). */
-export interface EnrichQuery {
-  text?: string;
-  indicators?: { type: string; value: string }[];
-  techniques?: { id: string; score: number; sentences?: string[] }[];
-  cves?: string[];
-  /** Leave this prediction's own Threat out of the related threats. */
-  excludePredictionId?: string;
-  maxThreats?: number;
-  maxActors?: number;
-}
+/** What an enrichment asks about: the body of `POST /api/v1/enrich`, as its schema validated it. */
+export type EnrichQuery = EnrichRequest;
 
-/** The knowledge-graph side of `POST /api/v1/enrich` (src/main composes extraction, technique mapping and the graph). */
+/**
+ * The knowledge-graph side of `POST /api/v1/enrich` (src/main composes extraction, technique
+ * mapping, the prediction store and the graph). The whole request goes through: the route and
+ * `cyberstreams graph enrich` call the same function, so their answers cannot drift.
+ *
+ * @throws AppError CS_ERR_VALIDATION (with `details.fields`) for a request that is well-formed but
+ *   not meaningful (nothing to enrich, predictionId with other inputs, an indicator value that is
+ *   not of its type); CS_ERR_NOT_FOUND for an unknown predictionId.
+ */
 export interface Enricher {
   enrich(query: EnrichQuery): Promise<EnrichResult>;
 }

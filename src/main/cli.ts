@@ -1,6 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { type CliContext, runCli } from '../cli/index.js';
 import { loadConfig } from '../config/index.js';
+import { openCliEnricher } from './cli-enricher.js';
 import { startService } from './cluster.js';
 import { VERSION } from './version.js';
 import { startWorker } from './worker.js';
@@ -17,6 +18,7 @@ export const processContext: CliContext = {
   loadConfig: (overrides = {}) => loadConfig({ ...process.env, ...overrides }),
   startServer: startService,
   startWorker,
+  openEnricher: openCliEnricher,
 };
 
 /** Entry point of the `cyberstreams` binary. */

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { extractIndicators } from '../extract/index.js';
 import { openSqliteGraph, threatNodeId } from '../graph/index.js';
 import type { Entities } from '../http/index.js';
-import { createGraphEnricher, createThreatRecorder, graphIndicators } from './graph-adapters.js';
+import { createThreatRecorder, graphIndicators } from './graph-adapters.js';
+import { createGraphEnricher } from './graph-enricher.js';
 
 test('graphIndicators keeps the kinds the graph knows and drops warninglisted values', () => {
   const entities = {
@@ -57,7 +58,15 @@ test('recorded predictions become threats that enrichment relates through shared
     assert.deepEqual(result.relatedThreats[0]?.shared.indicators, [
       { type: 'domain', value: 'evil-c2.example.net' },
     ]);
-    const excluded = await enricher.enrich({ text: first, excludePredictionId: 'p1' });
+    const stored = {
+      get: async (id: string) => (id === 'p1' ? { id, text: first, details: null } : undefined),
+    };
+    const byPrediction = createGraphEnricher({
+      graph,
+      warninglists: undefined,
+      predictions: stored as never,
+    });
+    const excluded = await byPrediction.enrich({ predictionId: 'p1' });
     assert.deepEqual(excluded.relatedThreats, []);
     assert.deepEqual(
       excluded.vulnerabilities.map((v) => v.cve),
@@ -117,5 +126,31 @@ test('recorded predictions become threats that enrichment relates through shared
   } finally {
     await graph.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a prediction whose text carries NUL is still recorded, and enrichment finds it by its indicator', async () => {
+  const graph = openSqliteGraph({ path: ':memory:' });
+  try {
+    const recorder = createThreatRecorder(graph, 10, 10, 0);
+    const text = 'Beacon\u0000 to nulcheck-evil[.]com observed';
+    await recorder.record({
+      id: 'nul',
+      text,
+      severity: 'high',
+      entities: extractIndicators(text) as unknown as Entities,
+      techniques: [],
+      createdAt: 0,
+    });
+    assert.equal((await graph.getNode(threatNodeId('nul')))?.name, 'Beacon to nulcheck-evil[.]com observed');
+    const enriched = await createGraphEnricher({ graph, warninglists: undefined }).enrich({
+      indicators: [{ type: 'domain', value: 'nulcheck-evil.com' }],
+    });
+    assert.deepEqual(
+      enriched.relatedThreats.map((t) => t.id),
+      [threatNodeId('nul')],
+    );
+  } finally {
+    await graph.close();
   }
 });

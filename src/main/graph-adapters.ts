@@ -1,20 +1,16 @@
 import { AppError } from '../core/index.js';
-import { type Extraction, extractIndicators, type WarninglistIndex } from '../extract/index.js';
 import {
-  type EnrichResult,
-  enrich,
   type GraphStore,
   type IndicatorRef,
   indicatorsFromLists,
   recordThreat,
   SqliteGraph,
   type ThreatInput,
-  threatNodeId,
 } from '../graph/index.js';
-import type { Enricher, EnrichQuery, PredictionForGraph, ThreatRecorder } from '../http/index.js';
-import type { TechniqueMapper } from './predictor.js';
+import type { PredictionForGraph, ThreatRecorder } from '../http/index.js';
 
-const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
+/** ATT&CK technique ids the graph takes. */
+export const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
 const CVE_ID = /^CVE-\d{4}-\d{4,}$/i;
 
 /**
@@ -32,65 +28,6 @@ export function graphIndicators(entities: Partial<Record<string, unknown>>, max:
     .filter((i) => !benign.has(i.value))
     .slice(0, max);
 }
-
-/** Options of {@link createGraphEnricher}. */
-export interface GraphEnricherOptions {
-  graph: GraphStore;
-  warninglists: WarninglistIndex | undefined;
-  /** Maps text to techniques; absent: only the techniques the caller gives are used. */
-  techniques?: TechniqueMapper | undefined;
-}
-
-/**
- * `POST /api/v1/enrich` on the knowledge graph: a text contributes its
- * indicators and CVEs (extraction, warninglisted values left out) and, when a
- * technique mapper is wired and the caller gave none, its techniques.
- */
-export function createGraphEnricher(options: GraphEnricherOptions): Enricher {
-  return {
-    enrich: async (q: EnrichQuery): Promise<EnrichResult> => {
-      let extraction: Extraction | undefined;
-      if (q.text !== undefined) {
-        extraction = extractIndicators(
-          q.text,
-          options.warninglists === undefined ? {} : { warninglists: options.warninglists },
-        );
-      }
-      const fromText = extraction === undefined ? [] : graphIndicators(extraction, 2000);
-      const indicators = [...(q.indicators ?? []), ...fromText].slice(0, 2000);
-      const cves = [...new Set([...(q.cves ?? []), ...(extraction?.cves ?? [])])].slice(0, 500);
-      const techniques =
-        q.techniques ??
-        (q.text !== undefined && options.techniques !== undefined
-          ? options.techniques
-              .mapDocument(q.text)
-              .filter((t) => TECHNIQUE_ID.test(t.id))
-              .map((t) => ({
-                id: t.id,
-                score: t.score,
-                sentences: (t.sentences ?? []).slice(0, 50).map((s) => s.text.slice(0, 4000)),
-              }))
-          : []);
-      return enrich(options.graph, {
-        ...(q.text === undefined ? {} : { text: q.text }),
-        indicators: indicators as EnrichQueryIndicators,
-        techniques: techniques.slice(0, 300).map((t) => ({
-          id: t.id,
-          score: Math.min(1, Math.max(0, t.score)),
-          ...(t.sentences === undefined ? {} : { sentences: t.sentences }),
-        })),
-        cves,
-        ...(q.excludePredictionId === undefined
-          ? {}
-          : { excludeThreatId: threatNodeId(q.excludePredictionId) }),
-        ...(q.maxThreats === undefined ? {} : { maxThreats: q.maxThreats }),
-        ...(q.maxActors === undefined ? {} : { maxActors: q.maxActors }),
-      });
-    },
-  };
-}
-
-type EnrichQueryIndicators = Parameters<typeof enrich>[1]['indicators'];
 
 /** A {@link ThreatRecorder} that also reports when everything queued has been written. */
 export interface GraphThreatRecorder extends ThreatRecorder {

@@ -12,7 +12,8 @@ import {
   RedisCache,
   startRetentionPurge,
 } from '../store/index.js';
-import { createGraphEnricher, createThreatRecorder } from './graph-adapters.js';
+import { createThreatRecorder } from './graph-adapters.js';
+import { createGraphEnricher } from './graph-enricher.js';
 import { startServingLearning } from './learning.js';
 import { loadServicePredictor } from './load-predictor.js';
 import { createLogger } from './logger.js';
@@ -90,6 +91,7 @@ export async function startServer(config: Config, role: ServerRole = { workers: 
       graph,
       warninglists: parts.warninglists,
       techniques: parts.techniques,
+      predictions: store.predictions,
     });
     let cache: KeyValueCache | undefined;
     if (config.PREDICTION_CACHE_TTL_SECONDS > 0) {
