@@ -262,6 +262,34 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       }
     });
 
+    test('feedback agreement counts a prediction corrected twice once, with its latest item', async () => {
+      const { store, dispose } = await factory();
+      try {
+        await store.predictions.insert([prediction({ id: 'pa' }), prediction({ id: 'pb' })]);
+        const on = (over: Partial<NewFeedback>) =>
+          feedback({ modelFamily: 'fake', modelVersion: 'v1', predictedSeverity: 'high', ...over });
+        const items = [
+          // pa: first disagreed, then agreed; its latest item counts, once.
+          on({ id: 'h1', createdAt: 10, predictionId: 'pa', correctLabel: 'low' }),
+          on({ id: 'h2', createdAt: 20, predictionId: 'pa', correctLabel: 'high' }),
+          // pb: agreed, then disagreed (same creation time: the larger id is the later item).
+          on({ id: 'h3', createdAt: 30, predictionId: 'pb', correctLabel: 'high' }),
+          on({ id: 'h4', createdAt: 30, predictionId: 'pb', correctLabel: 'medium' }),
+          // Items linked to no prediction each count.
+          on({ id: 'h5', createdAt: 40, correctLabel: 'high' }),
+          on({ id: 'h6', createdAt: 40, correctLabel: 'high' }),
+        ];
+        for (const f of items) await store.feedback.insert(f);
+        assert.deepEqual(await store.feedback.agreementByModel(), [
+          { modelFamily: 'fake', modelVersion: 'v1', total: 4, agreed: 3 },
+        ]);
+        // Every item is still stored.
+        assert.equal((await store.feedback.listAfter(null, 10)).length, 6);
+      } finally {
+        await dispose();
+      }
+    });
+
     test('the latest feedback per prediction, at or before a position', async () => {
       const { store, dispose } = await factory();
       try {

@@ -37,10 +37,31 @@ export interface NewFeedback {
 export type StoredFeedback = NewFeedback;
 
 /** How often analysts agreed with one model version. */
+/**
+ * The agreement query, the same SQL on SQLite and PostgreSQL: the latest item
+ * (creation time, then id) of each prediction's feedback, and every item
+ * linked to no prediction, counted per model version.
+ */
+export const FEEDBACK_AGREEMENT_SQL = `WITH latest AS (
+  SELECT model_family, model_version, correct_label, predicted_severity,
+    ROW_NUMBER() OVER (
+      PARTITION BY prediction_id IS NULL, COALESCE(prediction_id, id)
+      ORDER BY created_at DESC, id DESC
+    ) AS recency
+  FROM feedback WHERE predicted_severity IS NOT NULL AND model_version IS NOT NULL
+)
+SELECT model_family, model_version, COUNT(*) AS total,
+  SUM(CASE WHEN correct_label = predicted_severity THEN 1 ELSE 0 END) AS agreed
+FROM latest WHERE recency = 1
+GROUP BY model_family, model_version ORDER BY model_family, model_version`;
+
 export interface FeedbackAgreement {
   modelFamily: string;
   modelVersion: string;
-  /** Feedback items linked to a prediction of this version. */
+  /**
+   * Predictions of this version with feedback, each counted once with its
+   * latest item (storage order), plus feedback items linked to no prediction.
+   */
   total: number;
   /** Of those, how many gave the label the model predicted. */
   agreed: number;
@@ -52,7 +73,11 @@ export interface FeedbackRepository {
   insert(record: NewFeedback): Promise<void>;
   /** The item with this id, or undefined. */
   get(id: string): Promise<StoredFeedback | undefined>;
-  /** Agreement per model version, over feedback that names what the model predicted. */
+  /**
+   * Agreement per model version, over feedback that names what the model
+   * predicted; a prediction corrected twice counts once, with its latest
+   * item ({@link FEEDBACK_AGREEMENT_SQL}).
+   */
   agreementByModel(): Promise<FeedbackAgreement[]>;
   /**
    * Feedback in storage order (creation time, then id), starting after the

@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import type { FeedbackAgreement, FeedbackRepository, NewFeedback, StoredFeedback } from './feedback.js';
+import {
+  FEEDBACK_AGREEMENT_SQL,
+  type FeedbackAgreement,
+  type FeedbackRepository,
+  type NewFeedback,
+  type StoredFeedback,
+} from './feedback.js';
 import { pgCall } from './postgres-errors.js';
 
 interface FeedbackRow {
@@ -79,10 +85,7 @@ export class PostgresFeedback implements FeedbackRepository {
   async agreementByModel(): Promise<FeedbackAgreement[]> {
     const { rows } = await pgCall('Reading feedback agreement', () =>
       this.#pool.query<{ model_family: string; model_version: string; total: string; agreed: string }>(
-        `SELECT model_family, model_version, COUNT(*) AS total,
-           SUM(CASE WHEN correct_label = predicted_severity THEN 1 ELSE 0 END) AS agreed
-         FROM feedback WHERE predicted_severity IS NOT NULL AND model_version IS NOT NULL
-         GROUP BY model_family, model_version ORDER BY model_family, model_version`,
+        FEEDBACK_AGREEMENT_SQL,
       ),
     );
     return rows.map((r) => ({

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { FeedbackAgreement, FeedbackRepository, NewFeedback, StoredFeedback } from './feedback.js';
+import {
+  FEEDBACK_AGREEMENT_SQL,
+  type FeedbackAgreement,
+  type FeedbackRepository,
+  type NewFeedback,
+  type StoredFeedback,
+} from './feedback.js';
 import { sqliteCall } from './sqlite-errors.js';
 
 interface FeedbackRow {
@@ -81,10 +87,7 @@ export class SqliteFeedback implements FeedbackRepository {
     const rows = sqliteCall('Reading feedback agreement', () =>
       this.#db
         .prepare(
-          `SELECT model_family, model_version, COUNT(*) AS total,
-             SUM(CASE WHEN correct_label = predicted_severity THEN 1 ELSE 0 END) AS agreed
-           FROM feedback WHERE predicted_severity IS NOT NULL AND model_version IS NOT NULL
-           GROUP BY model_family, model_version ORDER BY model_family, model_version`,
+          FEEDBACK_AGREEMENT_SQL,
         )
         .all(),
     ) as { model_family: string; model_version: string; total: number; agreed: number }[];

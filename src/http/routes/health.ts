@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { Clock } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import type { Predictor } from '../predictor.js';
-import { NoQuerySchema } from '../schemas/common.js';
+import { ProbeQuerySchema } from '../schemas/common.js';
 
 /** Dependencies of the health routes. */
 export interface HealthDeps {
@@ -40,7 +40,7 @@ export const healthRoutes: FastifyPluginAsync<HealthDeps> = async (app, deps) =>
       schema: {
         tags: ['health'],
         summary: 'Liveness',
-        querystring: NoQuerySchema,
+        querystring: ProbeQuerySchema,
         response: { 200: HealthReply },
       },
     },
@@ -57,7 +57,7 @@ export const healthRoutes: FastifyPluginAsync<HealthDeps> = async (app, deps) =>
       schema: {
         tags: ['health'],
         summary: 'Readiness: store reachable and model loaded (503 otherwise)',
-        querystring: NoQuerySchema,
+        querystring: ProbeQuerySchema,
         response: { 200: ReadyReply, 503: ReadyReply },
       },
     },

@@ -7,7 +7,7 @@ import type { Store } from '../../store/index.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { percentile } from '../percentiles.js';
 import type { Predictor } from '../predictor.js';
-import { NoQuerySchema, PROTECTED_ERRORS } from '../schemas/common.js';
+import { NoQuerySchema, PROTECTED_ERRORS, ProbeQuerySchema } from '../schemas/common.js';
 import { ApiMetricsSchema } from '../schemas/metrics.js';
 
 /** Dependencies of the metrics routes. */
@@ -121,7 +121,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRouteDeps> = async 
         summary: 'Prometheus metrics (text exposition format); needs an admin key',
         security: [{ apiKey: [] }, { bearer: [] }],
         produces: ['text/plain'],
-        querystring: NoQuerySchema,
+        querystring: ProbeQuerySchema,
         response: {
           200: Type.String({ description: 'Prometheus text exposition format 0.0.4.' }),
           ...PROTECTED_ERRORS,

@@ -63,6 +63,15 @@ export const ProblemSchema = Type.Object(
  */
 export const NoQuerySchema = Type.Object({}, { additionalProperties: false });
 
+/**
+ * Query of the probe and scrape routes (`/health`, `/ready`, Prometheus
+ * `/metrics`): they take no parameters but ignore any they are sent, since
+ * load balancers, orchestrators and scrape configurations add their own
+ * (cache busters, `params:` of a Prometheus job), and a probe answering 400
+ * would take a healthy replica out of service.
+ */
+export const ProbeQuerySchema = Type.Object({}, { additionalProperties: true });
+
 /** Error responses a protected JSON route documents. */
 export const PROTECTED_ERRORS = {
   400: ProblemSchema,
