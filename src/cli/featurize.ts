@@ -16,6 +16,7 @@ import {
   parsePublished,
 } from '../features/index.js';
 import type { CliContext } from './context.js';
+import { usageError } from './usage.js';
 
 /** Largest input `featurize` accepts (bytes of --file, characters of stdin): 256 MiB. */
 export const FEATURIZE_MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -48,10 +49,6 @@ interface ParsedLine {
   text: string;
   source?: string;
   published?: string;
-}
-
-function usage(message: string): AppError {
-  return new AppError('CS_ERR_VALIDATION', message, { details: { usage: true } });
 }
 
 async function readBytes(
@@ -124,7 +121,7 @@ async function readInput(opts: FeaturizeCliOptions, ctx: CliContext): Promise<st
 /** Where the artefacts come from: --artefacts FILE, --model DIR, or the shipped severity model. */
 async function loadArtefacts(opts: FeaturizeCliOptions, ctx: CliContext): Promise<FeatureArtefacts> {
   if (opts.artefacts !== undefined && opts.model !== undefined) {
-    throw usage('Give either --artefacts FILE or --model DIR, not both');
+    throw usageError('Give either --artefacts FILE or --model DIR, not both');
   }
   let path: string;
   if (opts.artefacts !== undefined) path = opts.artefacts;
@@ -151,7 +148,7 @@ function parseReferenceTime(value: string | undefined): number {
   if (value === undefined) return systemClock.now();
   const parsed = parsePublished(value);
   if (parsed === undefined) {
-    throw usage(
+    throw usageError(
       `--reference-time must be an ISO 8601 date or date-time (e.g. 2024-08-01T00:00:00Z), got "${value}"`,
     );
   }
@@ -254,7 +251,7 @@ export function registerFeaturize(program: Command, ctx: CliContext): void {
       }
       const referenceTime = parseReferenceTime(opts.referenceTime);
       if (opts.warninglistFile !== undefined && !opts.warninglists) {
-        throw usage('--warninglist-file needs --warninglists');
+        throw usageError('--warninglist-file needs --warninglists');
       }
       const artefacts = await loadArtefacts(opts, ctx);
       const docs = parseLines(await readInput(opts, ctx));
