@@ -159,3 +159,27 @@ test('graph commands report usage errors with exit 2 and bad input with exit 1',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('graph patterns suggest refuses an id that is not an ATT&CK technique id (exit 2), and takes T1234 and T1234.001', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-cli-graph-'));
+  try {
+    for (const bad of ['X1', 'T123', 'T1059.1', 't1059', 'APT28']) {
+      const ctx = contextIn(dir);
+      assert.equal(await runCli(['graph', 'patterns', 'suggest', 'T1566', bad], ctx, '0'), EXIT.usage, bad);
+      assert.match(
+        ctx.err,
+        new RegExp(`Not ATT&CK technique ids: "${bad}" \\(expected T1234 or T1234\\.001\\)`),
+      );
+      assert.equal(ctx.out, '');
+    }
+    const ctx = contextIn(dir);
+    assert.equal(
+      await runCli(['graph', 'patterns', 'suggest', 'T1566.001', 'T1204'], ctx, '0'),
+      EXIT.ok,
+      ctx.err,
+    );
+    assert.deepEqual(lastJson(ctx.out), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { isTechniqueId } from '../attack/index.js';
 import { AppError, validate } from '../core/index.js';
 import {
   cypherProblem,
@@ -28,7 +29,7 @@ import {
   suggestTechniques,
 } from '../graph/index.js';
 import type { CliContext } from './context.js';
-import { intArg, numberArg, usageError as usage } from './usage.js';
+import { intArg, numberArg, usageError } from './usage.js';
 
 async function withGraph<T>(ctx: CliContext, fn: (graph: GraphStore) => Promise<T>): Promise<T> {
   const graph = await openGraph(ctx.loadConfig());
@@ -63,7 +64,7 @@ function list<T extends string>(
     .filter((s) => s.length > 0);
   for (const item of items) {
     if (!(allowed as readonly string[]).includes(item))
-      throw usage(`Unknown ${what} "${item}"; expected: ${allowed.join(', ')}`);
+      throw usageError(`Unknown ${what} "${item}"; expected: ${allowed.join(', ')}`);
   }
   return items as T[];
 }
@@ -71,7 +72,7 @@ function list<T extends string>(
 function direction(value: string | undefined): Direction | undefined {
   if (value === undefined) return undefined;
   if (value !== 'in' && value !== 'out' && value !== 'both')
-    throw usage('--direction must be in, out or both');
+    throw usageError('--direction must be in, out or both');
   return value;
 }
 
@@ -103,10 +104,10 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .option('--force', 'with --builtin: load it even if this graph already holds it')
     .option('--source <name>', 'source label stored on what is imported (default by format, e.g. stix)')
     .action(async (files: string[], opts: { builtin?: boolean; force?: boolean; source?: string }) => {
-      if (!opts.builtin && files.length === 0) throw usage('Give files to import, or --builtin');
-      if (opts.builtin && files.length > 0) throw usage('--builtin takes no files');
+      if (!opts.builtin && files.length === 0) throw usageError('Give files to import, or --builtin');
+      if (opts.builtin && files.length > 0) throw usageError('--builtin takes no files');
       if (opts.source !== undefined && !/^[\w:.-]{1,100}$/.test(opts.source)) {
-        throw usage('--source must be 1-100 letters, digits, or : . _ -');
+        throw usageError('--source must be 1-100 letters, digits, or : . _ -');
       }
       const onProgress = progressPrinter(ctx);
       await withGraph(ctx, async (g) => {
@@ -155,8 +156,8 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .option('--depth <n>', 'stix: hops around the node (1-3)', intArg(1, 3), 1)
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (opts: { format: string; node?: string; depth: number; out?: string }) => {
-      if (opts.format !== 'stix' && opts.format !== 'cypher') throw usage('--format must be stix or cypher');
-      if (opts.format === 'stix' && !opts.node) throw usage('--format stix needs --node');
+      if (opts.format !== 'stix' && opts.format !== 'cypher') throw usageError('--format must be stix or cypher');
+      if (opts.format === 'stix' && !opts.node) throw usageError('--format stix needs --node');
       const depth = opts.depth;
       const out = opts.out ? createWriteStream(opts.out) : undefined;
       const write = async (text: string) => {
@@ -355,9 +356,19 @@ export function registerGraph(program: Command, ctx: CliContext): void {
   patterns
     .command('suggest')
     .description('techniques usually seen together with the given ones')
-    .argument('<techniques...>', 'ATT&CK technique ids, e.g. T1566.001 T1204')
+    .argument(
+      '<techniques...>',
+      'ATT&CK technique ids (T1234 or T1234.001), e.g. T1566.001 T1204; another id exits 2',
+    )
     .option('--limit <n>', 'most suggestions (1-1000)', intArg(1, 1_000), 10)
     .action(async (techniques: string[], o: { limit: number }) => {
+      const bad = techniques.filter((t) => !isTechniqueId(t));
+      if (bad.length > 0) {
+        throw usageError(
+          `Not ATT&CK technique ids: ${bad.map((t) => `"${t}"`).join(', ')} (expected T1234 or T1234.001)`,
+          { invalid: bad },
+        );
+      }
       await withGraph(ctx, async (g) =>
         json(ctx, await suggestTechniques(g, techniques, { limit: o.limit })),
       );
