@@ -103,6 +103,10 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     )
     .option('--force', 'with --builtin: load it even if this graph already holds it')
     .option('--source <name>', 'source label stored on what is imported (default by format, e.g. stix)')
+    .addHelpText(
+      'after',
+      '\nPrints one report per format (last stdout line: a JSON array) and the skipped records on stderr.\nExits 1 when the files hold records but none of them was imported (all skipped or ignored).',
+    )
     .action(async (files: string[], opts: { builtin?: boolean; force?: boolean; source?: string }) => {
       if (!opts.builtin && files.length === 0) throw usageError('Give files to import, or --builtin');
       if (opts.builtin && files.length > 0) throw usageError('--builtin takes no files');
@@ -142,6 +146,22 @@ export function registerGraph(program: Command, ctx: CliContext): void {
           for (const s of r.skipped.slice(0, 10)) ctx.stderr(`graph:   skipped ${s.ref}: ${s.reason}\n`);
         }
         json(ctx, reports);
+        const total = (key: 'records' | 'imported' | 'skippedCount' | 'ignored') =>
+          reports.reduce((n, r) => n + r[key], 0);
+        // Records read but none usable is a failed import, not an empty success (the reports above say why).
+        if (total('records') > 0 && total('imported') === 0) {
+          throw new AppError(
+            'CS_ERR_VALIDATION',
+            `Nothing was imported: of ${total('records')} records, ${total('skippedCount')} were skipped and ${total('ignored')} ignored`,
+            {
+              details: {
+                records: total('records'),
+                skipped: total('skippedCount'),
+                ignored: total('ignored'),
+              },
+            },
+          );
+        }
       });
     });
 
@@ -156,7 +176,8 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .option('--depth <n>', 'stix: hops around the node (1-3)', intArg(1, 3), 1)
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (opts: { format: string; node?: string; depth: number; out?: string }) => {
-      if (opts.format !== 'stix' && opts.format !== 'cypher') throw usageError('--format must be stix or cypher');
+      if (opts.format !== 'stix' && opts.format !== 'cypher')
+        throw usageError('--format must be stix or cypher');
       if (opts.format === 'stix' && !opts.node) throw usageError('--format stix needs --node');
       const depth = opts.depth;
       const out = opts.out ? createWriteStream(opts.out) : undefined;
