@@ -1,5 +1,8 @@
 import Type, { type Static } from 'typebox';
 
+/** The sub-directory of a severity model directory that holds its anomaly model (`models/severity/anomaly`). */
+export const ANOMALY_SUBDIR = 'anomaly';
+
 /** File names inside an anomaly model directory. */
 export const ANOMALY_FILES = Object.freeze({
   manifest: 'anomaly.json',

@@ -8,8 +8,8 @@
 export type { AnomalyBackground } from './anomaly-model.js';
 export { type AnomalyDetails, AnomalyModel } from './anomaly-model.js';
 export type { AnomalyManifestV1 } from './format.js';
-export { ANOMALY_FILES, AnomalyManifestV1Schema } from './format.js';
-export { loadAnomalyFeatures, loadAnomalyModel, saveAnomalyModel } from './persist.js';
+export { ANOMALY_FILES, ANOMALY_SUBDIR, AnomalyManifestV1Schema } from './format.js';
+export { loadAnomalyFeatures, loadAnomalyModel, readAnomalyManifest, saveAnomalyModel } from './persist.js';
 export { levelOf, quantileTable } from './quantiles.js';
 export { tfWasm } from './tf-backend.js';
 export type { AnomalyTrainingInfo, AnomalyTrainOptions, TrainedAnomaly } from './train.js';

@@ -122,6 +122,24 @@ function checkManifest(m: AnomalyManifestV1, path: string): void {
 }
 
 /**
+ * Reads and checks the manifest (`anomaly.json`) of the anomaly model in `dir`
+ * without loading the network: enough for {@link loadAnomalyFeatures}.
+ *
+ * Errors: as {@link loadAnomalyModel} for the manifest.
+ */
+export async function readAnomalyManifest(dir: string): Promise<AnomalyManifestV1> {
+  const manifestPath = join(dir, ANOMALY_FILES.manifest);
+  const manifest = validate(
+    AnomalyManifestV1Schema,
+    parseJson(await readOrFail(manifestPath), manifestPath),
+    `Anomaly manifest ${manifestPath}`,
+    'CS_ERR_ARTEFACT_INVALID',
+  );
+  checkManifest(manifest, manifestPath);
+  return manifest;
+}
+
+/**
  * Loads the anomaly model saved in `dir` (see `saveAnomalyModel`; the shipped
  * one is `models/severity/anomaly/`). Reads the TF.js layers files through
  * `tf.loadLayersModel` on the wasm backend, copies the dense weights out and
@@ -133,14 +151,7 @@ function checkManifest(m: AnomalyManifestV1, path: string): void {
  * autoencoder of the recorded dimension.
  */
 export async function loadAnomalyModel(dir: string): Promise<AnomalyModel> {
-  const manifestPath = join(dir, ANOMALY_FILES.manifest);
-  const manifest = validate(
-    AnomalyManifestV1Schema,
-    parseJson(await readOrFail(manifestPath), manifestPath),
-    `Anomaly manifest ${manifestPath}`,
-    'CS_ERR_ARTEFACT_INVALID',
-  );
-  checkManifest(manifest, manifestPath);
+  const manifest = await readAnomalyManifest(dir);
   const modelPath = join(dir, ANOMALY_FILES.model);
   const json = parseJson(await readOrFail(modelPath), modelPath) as Partial<LayersModelJson> | null;
   const group = json?.weightsManifest?.[0];
@@ -184,13 +195,17 @@ export async function loadAnomalyModel(dir: string): Promise<AnomalyModel> {
  * The feature artefacts the anomaly model in `dir` was trained with: its own
  * `features.json` or the severity model's one level up
  * (`models/severity/features.json`), whichever has the SHA-256 the manifest
- * records. Featurize with these, or the score compares unlike vectors.
+ * records. Featurize with these, or the score compares unlike vectors. `model`
+ * may be the loaded model or just its manifest ({@link readAnomalyManifest}).
  *
  * Errors: CS_ERR_MODEL_INCOMPATIBLE when neither file matches (the severity
  * model's artefacts changed: retrain with `npm run train:anomaly`);
  * CS_ERR_ARTEFACT_INVALID when the matching file is malformed.
  */
-export async function loadAnomalyFeatures(dir: string, model: AnomalyModel): Promise<FeatureArtefacts> {
+export async function loadAnomalyFeatures(
+  dir: string,
+  model: { readonly manifest: Pick<AnomalyManifestV1, 'features'> },
+): Promise<FeatureArtefacts> {
   const candidates = [join(dir, FEATURES_FILE), join(dir, '..', FEATURES_FILE)];
   for (const path of candidates) {
     let text: string;

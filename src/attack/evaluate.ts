@@ -18,27 +18,56 @@ export const TechniqueExampleSchema = Type.Object({
 /** One labelled line. */
 export type TechniqueExample = Static<typeof TechniqueExampleSchema>;
 
+/** A line {@link readTechniqueExamples} left out, with `onSkip`. */
+export interface SkippedExample {
+  /** `<file>:<line>`. */
+  where: string;
+  /** Why, one short sentence. */
+  reason: string;
+}
+
 /**
  * Reads a JSON-lines file of {@link TechniqueExample}s (blank lines skipped; other fields
  * ignored). Throws CS_ERR_INPUT_UNREADABLE for an unreadable file or a line that is not
  * JSON, CS_ERR_VALIDATION for a line of the wrong shape or an empty file; errors name the line.
+ * With `onSkip`, a bad line is reported to it and left out instead (the file still
+ * fails when no example is left).
  */
-export function readTechniqueExamples(path: string): TechniqueExample[] {
+export function readTechniqueExamples(
+  path: string,
+  options: { onSkip?: (skipped: SkippedExample) => void } = {},
+): TechniqueExample[] {
   const lines = readTextFile(path).split('\n');
   const out: TechniqueExample[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
     if (line === '') continue;
+    const where = `${path}:${i + 1}`;
     let raw: unknown;
     try {
       raw = JSON.parse(line) as unknown;
     } catch (cause) {
-      throw new AppError('CS_ERR_INPUT_UNREADABLE', `${path}:${i + 1} is not valid JSON`, {
+      if (options.onSkip) {
+        options.onSkip({ where, reason: 'not valid JSON' });
+        continue;
+      }
+      throw new AppError('CS_ERR_INPUT_UNREADABLE', `${where} is not valid JSON`, {
         cause,
         details: { path, line: i + 1 },
       });
     }
-    const ex = validate(TechniqueExampleSchema, raw, `${path}:${i + 1}`);
+    let ex: TechniqueExample;
+    try {
+      ex = validate(TechniqueExampleSchema, raw, where);
+    } catch (err) {
+      if (!options.onSkip || !(err instanceof AppError)) throw err;
+      const problems = (err.details?.problems ?? []) as { path: string; message: string }[];
+      options.onSkip({
+        where,
+        reason: problems.map((p) => `${p.path}: ${p.message}`).join('; ') || err.message,
+      });
+      continue;
+    }
     out.push({ text: ex.text, techniques: ex.techniques });
   }
   if (out.length === 0) {

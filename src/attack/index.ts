@@ -6,7 +6,7 @@
 
 export type { EvaluationSets } from './eval-sets.js';
 export { rebuildEvaluationSets } from './eval-split.js';
-export type { TechniqueExample } from './evaluate.js';
+export type { SkippedExample, TechniqueExample } from './evaluate.js';
 export { evaluateTechniqueModel, readTechniqueExamples, TechniqueExampleSchema } from './evaluate.js';
 export type { TechniqueManifest } from './manifest.js';
 export { TECHNIQUE_MANIFEST_VERSION, TECHNIQUE_MODEL_FAMILY } from './manifest.js';

@@ -3,6 +3,7 @@ import { AppError } from '../core/index.js';
 import { importLabelledJsonl, type LabelledDoc, type SeverityClass } from '../ingest/index.js';
 import { evaluateSeverity, loadSeverityModel, type SeverityInput } from '../model/index.js';
 import type { CliContext } from './context.js';
+import { assertModelTask } from './model-task.js';
 import type { CliTask, EvalOptions } from './task.js';
 
 /** Sub-directory of MODELS_DIR holding the active severity model. */
@@ -34,6 +35,7 @@ export const evalSeverityTask: CliTask<EvalOptions> = {
   description: 'severity classifier on JSON lines {text, severity, source?}',
   async run(opts: EvalOptions, ctx: CliContext): Promise<void> {
     const dir = opts.model ?? join(ctx.loadConfig().MODELS_DIR, ACTIVE_SEVERITY_DIR);
+    await assertModelTask(dir, 'severity');
     const model = await loadSeverityModel(dir);
     try {
       const truth: SeverityClass[] = [];

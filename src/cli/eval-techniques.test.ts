@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { fixtureSentences, writeFixtureDataDir } from '../../test/fixtures/attack/fixture-data.js';
 import { recordingContext } from '../../test/helpers/cli.js';
 import { EXIT, runCli } from './program.js';
@@ -79,6 +80,49 @@ test('eval --task techniques refuses bad data lines and missing models without p
     );
     assert.match(missing.err, /No technique model/);
     assert.equal(missing.out, '');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('eval --task techniques skips malformed lines as eval --task severity does: each on stderr, counted in the JSON', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cs-cli-techniques-'));
+  try {
+    const file = join(root, 'mixed.jsonl');
+    writeFileSync(
+      file,
+      [
+        '{"text": "The actor ran PowerShell scripts.", "techniques": ["T1059.001"]}',
+        'not json',
+        '{"text": "no labels"}',
+        '',
+        '{"text": "x", "techniques": ["not-an-id"]}',
+        '{"text": "They dumped lsass memory.", "techniques": ["T1003.001"]}',
+      ].join('\n'),
+    );
+    const model = fileURLToPath(new URL('../../models/techniques', import.meta.url));
+    const ctx = recordingContext();
+    assert.equal(
+      await runCli(['eval', '--task', 'techniques', '--data', file, '--model', model], ctx, '0'),
+      EXIT.ok,
+      ctx.err,
+    );
+    assert.match(ctx.err, new RegExp(`skipped ${file}:2: not valid JSON`));
+    assert.match(ctx.err, new RegExp(`skipped ${file}:3: .*techniques`));
+    assert.match(ctx.err, new RegExp(`skipped ${file}:5: /techniques/0`));
+    const result = lastJson(ctx.out);
+    assert.equal(result.n, 2);
+    assert.equal(result.skipped, 3);
+
+    const none = join(root, 'none.jsonl');
+    writeFileSync(none, 'not json\n');
+    const empty = recordingContext();
+    assert.equal(
+      await runCli(['eval', '--task', 'techniques', '--data', none, '--model', model], empty, '0'),
+      EXIT.failure,
+    );
+    assert.match(empty.err, /holds no examples/);
+    assert.equal(empty.out, '');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

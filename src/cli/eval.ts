@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { AppError } from '../core/index.js';
 import type { CliContext } from './context.js';
 import type { EvalOptions } from './task.js';
 import { EVAL_TASKS } from './tasks.js';
+import { usageError } from './usage.js';
 
 /** `cyberstreams eval --task NAME --data FILE [--model DIR]`: measures a model on labelled JSON lines. */
 export function registerEval(program: Command, ctx: CliContext): void {
@@ -18,12 +18,8 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .action(async (opts: { task: string } & EvalOptions) => {
       const task = EVAL_TASKS.find((t) => t.name === opts.task);
       if (!task) {
-        throw new AppError(
-          'CS_ERR_VALIDATION',
+        throw usageError(
           `Unknown --task ${opts.task}; expected one of: ${EVAL_TASKS.map((t) => t.name).join(', ')}`,
-          {
-            details: { usage: true },
-          },
         );
       }
       await task.run({ data: opts.data, ...(opts.model === undefined ? {} : { model: opts.model }) }, ctx);

@@ -3,10 +3,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { fixtureWarninglistFile } from '../../test/fixtures/extract/warninglists.js';
 import { fixtureArtefacts, loadFeatureCorpus } from '../../test/fixtures/features/corpus.js';
 import { recordingContext } from '../../test/helpers/cli.js';
+import { ANOMALY_SUBDIR, loadAnomalyFeatures, readAnomalyManifest } from '../anomaly/index.js';
 import { loadConfig } from '../config/index.js';
 import { FEATURE_SPEC, featurize, serializeFeatureArtefacts } from '../features/index.js';
 import { float32ToNumber } from './featurize.js';
@@ -159,7 +161,10 @@ describe('cyberstreams featurize', () => {
   it('without --artefacts or --model, the missing default names the options (exit 1)', async () => {
     const ctx = context('{"text": "x"}\n', emptyModels);
     assert.equal(await runCli(['featurize'], ctx, '0'), EXIT.failure);
-    assert.match(ctx.err, /No feature artefacts at .*no-models\/severity\/features\.json/);
+    assert.match(
+      ctx.err,
+      /No feature artefacts in .*no-models\/severity \(the default: the shipped severity model/,
+    );
     assert.match(ctx.err, /--artefacts FILE/);
     assert.match(ctx.err, /--model DIR/);
   });
@@ -171,6 +176,46 @@ describe('cyberstreams featurize', () => {
     const ctx = context('{"text": "x"}\n', models);
     assert.equal(await runCli(['featurize', '--reference-time', REFERENCE], ctx, '0'), EXIT.ok, ctx.err);
     assert.equal(lines(ctx.out)[0]?.vector.length, 128);
+  });
+
+  it('the default, with the shipped MODELS_DIR, uses the 128-slot artefacts of the shipped anomaly model, as the server does', async () => {
+    const shippedModels = fileURLToPath(new URL('../../models', import.meta.url));
+    const input = '{"text": "Exploitation of CVE-2021-44228 in Log4j allows remote code execution"}\n';
+    const run = async (extra: string[]) => {
+      const ctx = context(input, shippedModels);
+      assert.equal(
+        await runCli(['featurize', '--reference-time', REFERENCE, ...extra], ctx, '0'),
+        EXIT.ok,
+        ctx.err,
+      );
+      return lines(ctx.out)[0]?.vector;
+    };
+    const byDefault = await run([]);
+    assert.equal(byDefault?.length, 128);
+    const anomalyDir = join(shippedModels, 'severity', ANOMALY_SUBDIR);
+    const artefacts = await loadAnomalyFeatures(anomalyDir, {
+      manifest: await readAnomalyManifest(anomalyDir),
+    });
+    const expected = featurize(
+      { text: JSON.parse(input).text },
+      { artefacts, referenceTime: Date.parse(REFERENCE) },
+    );
+    assert.deepEqual(byDefault, Array.from(expected, float32ToNumber));
+    // Both layouts of --model: the hashed model's directory (artefacts in anomaly/) and a directory with features.json.
+    assert.deepEqual(await run(['--model', join(shippedModels, 'severity')]), byDefault);
+    assert.deepEqual(await run(['--model', anomalyDir]), byDefault);
+    const baseline = await run(['--model', join(shippedModels, 'severity-baseline')]);
+    assert.equal(baseline?.length, 128);
+    assert.notDeepEqual(baseline, byDefault);
+  });
+
+  it('the help says what the default is', async () => {
+    const ctx = context('', emptyModels);
+    assert.equal(await runCli(['featurize', '--help'], ctx, '0'), EXIT.ok);
+    assert.match(
+      ctx.out.replace(/\s+/g, ' '),
+      /default: MODELS_DIR\/severity, the shipped model, whose anomaly\/ holds them/,
+    );
   });
 
   it('refuses corrupt artefacts, missing files and bad options with clear errors', async () => {

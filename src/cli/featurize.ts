@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import Type from 'typebox';
 import { Value } from 'typebox/value';
+import { ANOMALY_FILES, ANOMALY_SUBDIR, loadAnomalyFeatures, readAnomalyManifest } from '../anomaly/index.js';
 import { loadWarninglistIndex } from '../assets/index.js';
 import { AppError, systemClock } from '../core/index.js';
 import { extractIndicators } from '../extract/index.js';
@@ -16,12 +17,16 @@ import {
   parsePublished,
 } from '../features/index.js';
 import type { CliContext } from './context.js';
+import { usageError } from './usage.js';
 
 /** Largest input `featurize` accepts (bytes of --file, characters of stdin): 256 MiB. */
 export const FEATURIZE_MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 /** Largest artefacts file read: 512 MiB (a 20k-term file is about 6 MB). */
 const MAX_ARTEFACTS_BYTES = 512 * 1024 * 1024;
+
+/** The default --model, inside MODELS_DIR: the shipped severity model. */
+const DEFAULT_MODEL_SUBDIR = 'severity';
 
 /** How many bad lines the error message lists before "and N more". */
 const MAX_REPORTED_PROBLEMS = 20;
@@ -48,10 +53,6 @@ interface ParsedLine {
   text: string;
   source?: string;
   published?: string;
-}
-
-function usage(message: string): AppError {
-  return new AppError('CS_ERR_VALIDATION', message, { details: { usage: true } });
 }
 
 async function readBytes(
@@ -121,37 +122,55 @@ async function readInput(opts: FeaturizeCliOptions, ctx: CliContext): Promise<st
   return text;
 }
 
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The 128-slot feature artefacts of the model directory `dir`, in either layout:
+ * `dir/features.json` (a tfjs-mlp model such as models/severity-baseline, or an
+ * anomaly model directory), else those of the anomaly model in `dir/anomaly`
+ * (the shipped hashed severity model: its own features are hashed n-grams, and
+ * the 128-slot artefacts are the ones its anomaly detector was trained with,
+ * found by the same lookup the server uses for the anomaly score).
+ */
+async function modelArtefacts(dir: string, isDefault: boolean): Promise<FeatureArtefacts> {
+  const direct = join(dir, FEATURES_FILE);
+  if (await exists(direct)) return readArtefactsFile(direct);
+  const anomalyDir = join(dir, ANOMALY_SUBDIR);
+  if (await exists(join(anomalyDir, ANOMALY_FILES.manifest))) {
+    return loadAnomalyFeatures(anomalyDir, { manifest: await readAnomalyManifest(anomalyDir) });
+  }
+  const what = isDefault ? ' (the default: the shipped severity model, MODELS_DIR/severity)' : '';
+  throw new AppError(
+    'CS_ERR_NOT_FOUND',
+    `No feature artefacts in ${dir}${what}: neither ${direct} nor an anomaly model in ${anomalyDir}. Pass --artefacts FILE (a ${FEATURES_FILE}) or --model DIR (a model directory holding ${FEATURES_FILE} or ${ANOMALY_SUBDIR}/)`,
+    { details: { path: dir } },
+  );
+}
+
+async function readArtefactsFile(path: string): Promise<FeatureArtefacts> {
+  const bytes = await readBytes(path, MAX_ARTEFACTS_BYTES, 'feature artefacts', 'CS_ERR_ARTEFACT_INVALID');
+  return parseFeatureArtefacts(decodeUtf8(bytes, path, 'CS_ERR_ARTEFACT_INVALID'), path);
+}
+
 /** Where the artefacts come from: --artefacts FILE, --model DIR, or the shipped severity model. */
 async function loadArtefacts(opts: FeaturizeCliOptions, ctx: CliContext): Promise<FeatureArtefacts> {
   if (opts.artefacts !== undefined && opts.model !== undefined) {
-    throw usage('Give either --artefacts FILE or --model DIR, not both');
+    throw usageError('Give either --artefacts FILE or --model DIR, not both');
   }
-  let path: string;
-  if (opts.artefacts !== undefined) path = opts.artefacts;
-  else if (opts.model !== undefined) path = join(opts.model, FEATURES_FILE);
-  else {
-    path = join(ctx.loadConfig().MODELS_DIR, 'severity', FEATURES_FILE);
-    const exists = await stat(path).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      throw new AppError(
-        'CS_ERR_NOT_FOUND',
-        `No feature artefacts at ${path} (the default: the shipped severity model, from MODELS_DIR). Pass --artefacts FILE (a ${FEATURES_FILE}) or --model DIR (a model directory holding ${FEATURES_FILE})`,
-        { details: { path } },
-      );
-    }
-  }
-  const bytes = await readBytes(path, MAX_ARTEFACTS_BYTES, 'feature artefacts', 'CS_ERR_ARTEFACT_INVALID');
-  return parseFeatureArtefacts(decodeUtf8(bytes, path, 'CS_ERR_ARTEFACT_INVALID'), path);
+  if (opts.artefacts !== undefined) return readArtefactsFile(opts.artefacts);
+  if (opts.model !== undefined) return modelArtefacts(opts.model, false);
+  return modelArtefacts(join(ctx.loadConfig().MODELS_DIR, DEFAULT_MODEL_SUBDIR), true);
 }
 
 function parseReferenceTime(value: string | undefined): number {
   if (value === undefined) return systemClock.now();
   const parsed = parsePublished(value);
   if (parsed === undefined) {
-    throw usage(
+    throw usageError(
       `--reference-time must be an ISO 8601 date or date-time (e.g. 2024-08-01T00:00:00Z), got "${value}"`,
     );
   }
@@ -234,7 +253,10 @@ export function registerFeaturize(program: Command, ctx: CliContext): void {
     )
     .option('--file <path>', 'read JSON lines from this UTF-8 file instead of stdin')
     .option('--artefacts <file>', `feature artefacts file (a ${FEATURES_FILE})`)
-    .option('--model <dir>', `model directory holding ${FEATURES_FILE} (default: MODELS_DIR/severity)`)
+    .option(
+      '--model <dir>',
+      `model directory: its ${FEATURES_FILE}, else the artefacts of its ${ANOMALY_SUBDIR}/ model (default: MODELS_DIR/severity, the shipped model, whose ${ANOMALY_SUBDIR}/ holds them: the vectors the server's anomaly score uses)`,
+    )
     .option('--reference-time <iso>', 'the "now" for age and recency, ISO 8601 (default: the current time)')
     .option('--explain', 'add "explain": the non-zero slots with their names and families')
     .option(
@@ -254,7 +276,7 @@ export function registerFeaturize(program: Command, ctx: CliContext): void {
       }
       const referenceTime = parseReferenceTime(opts.referenceTime);
       if (opts.warninglistFile !== undefined && !opts.warninglists) {
-        throw usage('--warninglist-file needs --warninglists');
+        throw usageError('--warninglist-file needs --warninglists');
       }
       const artefacts = await loadArtefacts(opts, ctx);
       const docs = parseLines(await readInput(opts, ctx));

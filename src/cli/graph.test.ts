@@ -159,3 +159,72 @@ test('graph commands report usage errors with exit 2 and bad input with exit 1',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('graph patterns suggest refuses an id that is not an ATT&CK technique id (exit 2), and takes T1234 and T1234.001', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-cli-graph-'));
+  try {
+    for (const bad of ['X1', 'T123', 'T1059.1', 't1059', 'APT28']) {
+      const ctx = contextIn(dir);
+      assert.equal(await runCli(['graph', 'patterns', 'suggest', 'T1566', bad], ctx, '0'), EXIT.usage, bad);
+      assert.match(
+        ctx.err,
+        new RegExp(`Not ATT&CK technique ids: "${bad}" \\(expected T1234 or T1234\\.001\\)`),
+      );
+      assert.equal(ctx.out, '');
+    }
+    const ctx = contextIn(dir);
+    assert.equal(
+      await runCli(['graph', 'patterns', 'suggest', 'T1566.001', 'T1204'], ctx, '0'),
+      EXIT.ok,
+      ctx.err,
+    );
+    assert.deepEqual(lastJson(ctx.out), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('graph import exits 1 when the files hold records but none was imported; an empty bundle is not an error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-cli-graph-'));
+  try {
+    const unnamed = (type: string, n: number) => ({
+      type,
+      spec_version: '2.1',
+      id: `${type}--0b4b2a3e-1c1f-4d8e-9a55-0d6c2d7e9f0${n}`,
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
+    });
+    const allSkipped = join(dir, 'all-skipped.json');
+    writeFileSync(
+      allSkipped,
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--6b4b2a3e-1c1f-4d8e-9a55-0d6c2d7e9f01',
+        objects: [unnamed('intrusion-set', 2), { ...unnamed('malware', 3), is_family: true }],
+      }),
+    );
+    let ctx = contextIn(dir);
+    assert.equal(await runCli(['graph', 'import', allSkipped], ctx, '0'), EXIT.failure);
+    assert.match(ctx.err, /skipped intrusion-set--\S+: no name/);
+    assert.match(ctx.err, /cyberstreams: Nothing was imported: of 2 records, 2 were skipped and 0 ignored/);
+    const reports = lastJson(ctx.out) as { imported: number; skippedCount: number }[];
+    assert.deepEqual(
+      reports.map((r) => [r.imported, r.skippedCount]),
+      [[0, 2]],
+    );
+
+    const empty = join(dir, 'empty.json');
+    writeFileSync(
+      empty,
+      JSON.stringify({ type: 'bundle', id: 'bundle--6b4b2a3e-1c1f-4d8e-9a55-0d6c2d7e9f09', objects: [] }),
+    );
+    ctx = contextIn(dir);
+    assert.equal(await runCli(['graph', 'import', empty], ctx, '0'), EXIT.ok, ctx.err);
+
+    ctx = contextIn(dir);
+    assert.equal(await runCli(['graph', 'import', '--help'], ctx, '0'), EXIT.ok);
+    assert.match(ctx.out, /Exits 1 when the files hold records but none of them was imported/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

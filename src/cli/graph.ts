@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { isTechniqueId } from '../attack/index.js';
 import { AppError, validate } from '../core/index.js';
 import {
   cypherProblem,
@@ -27,10 +28,7 @@ import {
   suggestTechniques,
 } from '../graph/index.js';
 import type { CliContext } from './context.js';
-
-function usage(message: string): AppError {
-  return new AppError('CS_ERR_VALIDATION', message, { details: { usage: true } });
-}
+import { intArg, numberArg, usageError } from './usage.js';
 
 async function withGraph<T>(ctx: CliContext, fn: (graph: GraphStore) => Promise<T>): Promise<T> {
   const graph = await openGraph(ctx.loadConfig());
@@ -65,28 +63,15 @@ function list<T extends string>(
     .filter((s) => s.length > 0);
   for (const item of items) {
     if (!(allowed as readonly string[]).includes(item))
-      throw usage(`Unknown ${what} "${item}"; expected: ${allowed.join(', ')}`);
+      throw usageError(`Unknown ${what} "${item}"; expected: ${allowed.join(', ')}`);
   }
   return items as T[];
-}
-
-function int(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw usage(`--${name} must be a whole number, got "${value}"`);
-  return Number(value);
-}
-
-function num(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw usage(`--${name} must be a number, got "${value}"`);
-  return n;
 }
 
 function direction(value: string | undefined): Direction | undefined {
   if (value === undefined) return undefined;
   if (value !== 'in' && value !== 'out' && value !== 'both')
-    throw usage('--direction must be in, out or both');
+    throw usageError('--direction must be in, out or both');
   return value;
 }
 
@@ -117,11 +102,15 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     )
     .option('--force', 'with --builtin: load it even if this graph already holds it')
     .option('--source <name>', 'source label stored on what is imported (default by format, e.g. stix)')
+    .addHelpText(
+      'after',
+      '\nPrints one report per format (last stdout line: a JSON array) and the skipped records on stderr.\nExits 1 when the files hold records but none of them was imported (all skipped or ignored).',
+    )
     .action(async (files: string[], opts: { builtin?: boolean; force?: boolean; source?: string }) => {
-      if (!opts.builtin && files.length === 0) throw usage('Give files to import, or --builtin');
-      if (opts.builtin && files.length > 0) throw usage('--builtin takes no files');
+      if (!opts.builtin && files.length === 0) throw usageError('Give files to import, or --builtin');
+      if (opts.builtin && files.length > 0) throw usageError('--builtin takes no files');
       if (opts.source !== undefined && !/^[\w:.-]{1,100}$/.test(opts.source)) {
-        throw usage('--source must be 1-100 letters, digits, or : . _ -');
+        throw usageError('--source must be 1-100 letters, digits, or : . _ -');
       }
       const onProgress = progressPrinter(ctx);
       await withGraph(ctx, async (g) => {
@@ -156,6 +145,22 @@ export function registerGraph(program: Command, ctx: CliContext): void {
           for (const s of r.skipped.slice(0, 10)) ctx.stderr(`graph:   skipped ${s.ref}: ${s.reason}\n`);
         }
         json(ctx, reports);
+        const total = (key: 'records' | 'imported' | 'skippedCount' | 'ignored') =>
+          reports.reduce((n, r) => n + r[key], 0);
+        // Records read but none usable is a failed import, not an empty success (the reports above say why).
+        if (total('records') > 0 && total('imported') === 0) {
+          throw new AppError(
+            'CS_ERR_VALIDATION',
+            `Nothing was imported: of ${total('records')} records, ${total('skippedCount')} were skipped and ${total('ignored')} ignored`,
+            {
+              details: {
+                records: total('records'),
+                skipped: total('skippedCount'),
+                ignored: total('ignored'),
+              },
+            },
+          );
+        }
       });
     });
 
@@ -167,12 +172,13 @@ export function registerGraph(program: Command, ctx: CliContext): void {
       '--node <id>',
       'stix: the node to export (node id, ATT&CK id or name; e.g. threat:<predictionId>)',
     )
-    .option('--depth <n>', 'stix: hops around the node (1-3)', '1')
+    .option('--depth <n>', 'stix: hops around the node (1-3)', intArg(1, 3), 1)
     .option('--out <file>', 'write to a file instead of stdout')
-    .action(async (opts: { format: string; node?: string; depth: string; out?: string }) => {
-      if (opts.format !== 'stix' && opts.format !== 'cypher') throw usage('--format must be stix or cypher');
-      if (opts.format === 'stix' && !opts.node) throw usage('--format stix needs --node');
-      const depth = int(opts.depth, 'depth') ?? 1;
+    .action(async (opts: { format: string; node?: string; depth: number; out?: string }) => {
+      if (opts.format !== 'stix' && opts.format !== 'cypher')
+        throw usageError('--format must be stix or cypher');
+      if (opts.format === 'stix' && !opts.node) throw usageError('--format stix needs --node');
+      const depth = opts.depth;
       const out = opts.out ? createWriteStream(opts.out) : undefined;
       const write = async (text: string) => {
         if (!out) return ctx.stdout(text);
@@ -220,20 +226,20 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .command('neighbours')
     .description('nodes within --depth hops of NODE')
     .argument('<node>', 'node id, ATT&CK id or name')
-    .option('--depth <n>', 'hops (1-4)', '1')
+    .option('--depth <n>', 'hops (1-4)', intArg(1, 4), 1)
     .option('--types <types>', `node types returned (comma-separated: ${NODE_TYPES.join(', ')})`)
     .option('--edge-types <types>', `edge types followed (${EDGE_TYPES.join(', ')})`)
     .option('--direction <d>', 'in, out or both', 'both')
-    .option('--limit <n>', 'most nodes returned', '50')
+    .option('--limit <n>', 'most nodes returned (1-10000)', intArg(1, 10_000), 50)
     .action(
       async (
         node: string,
-        o: { depth: string; types?: string; edgeTypes?: string; direction: string; limit: string },
+        o: { depth: number; types?: string; edgeTypes?: string; direction: string; limit: number },
       ) => {
         // Options are checked before the graph is opened, so a usage error stays a usage error.
         const options = {
-          depth: int(o.depth, 'depth') ?? 1,
-          limit: int(o.limit, 'limit') ?? 50,
+          depth: o.depth,
+          limit: o.limit,
           ...(o.types ? { nodeTypes: list<NodeType>(o.types, NODE_TYPES, 'node type') } : {}),
           ...(o.edgeTypes ? { edgeTypes: list<EdgeType>(o.edgeTypes, EDGE_TYPES, 'edge type') } : {}),
           direction: direction(o.direction) ?? 'both',
@@ -260,11 +266,11 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .description('a shortest path between two nodes')
     .argument('<from>', 'node id, ATT&CK id or name')
     .argument('<to>', 'node id, ATT&CK id or name')
-    .option('--max-depth <n>', 'most edges (1-10)', '6')
+    .option('--max-depth <n>', 'most edges (1-10)', intArg(1, 10), 6)
     .option('--direction <d>', 'in, out or both', 'both')
-    .action(async (from: string, to: string, o: { maxDepth: string; direction: string }) => {
+    .action(async (from: string, to: string, o: { maxDepth: number; direction: string }) => {
       const options = {
-        maxDepth: int(o.maxDepth, 'max-depth') ?? 6,
+        maxDepth: o.maxDepth,
         direction: direction(o.direction) ?? 'both',
       };
       await withGraph(ctx, async (g) => {
@@ -286,10 +292,10 @@ export function registerGraph(program: Command, ctx: CliContext): void {
     .argument('<node>', 'node id, ATT&CK id or name')
     .option('--via <types>', 'types of the shared neighbours')
     .option('--candidates <types>', "types of the ranked nodes (default: the node's type)")
-    .option('--limit <n>', 'most nodes returned', '20')
-    .action(async (node: string, o: { via?: string; candidates?: string; limit: string }) => {
+    .option('--limit <n>', 'most nodes returned (1-1000)', intArg(1, 1_000), 20)
+    .action(async (node: string, o: { via?: string; candidates?: string; limit: number }) => {
       const options = {
-        limit: int(o.limit, 'limit') ?? 20,
+        limit: o.limit,
         ...(o.via ? { viaTypes: list<NodeType>(o.via, NODE_TYPES, 'node type') } : {}),
         ...(o.candidates ? { candidateTypes: list<NodeType>(o.candidates, NODE_TYPES, 'node type') } : {}),
       };
@@ -325,27 +331,42 @@ export function registerGraph(program: Command, ctx: CliContext): void {
   patterns
     .command('mine')
     .description('mine frequent technique sets of actors, campaigns and threats and store them')
-    .option('--min-support <x>', 'fraction of transactions (0-1]', '0.1')
-    .option('--min-confidence <x>', 'rule confidence [0-1]', '0.6')
-    .option('--min-lift <x>', 'rule lift', '1.2')
-    .option('--max-length <n>', 'largest itemset (2-5)', '3')
+    .option(
+      '--min-support <x>',
+      'fraction of transactions (0-1]',
+      numberArg((x) => x > 0 && x <= 1, 'a number in (0, 1]'),
+      0.1,
+    )
+    .option(
+      '--min-confidence <x>',
+      'rule confidence [0-1]',
+      numberArg((x) => x >= 0 && x <= 1, 'a number in [0, 1]'),
+      0.6,
+    )
+    .option(
+      '--min-lift <x>',
+      'rule lift (at least 0)',
+      numberArg((x) => x >= 0, 'a number of at least 0'),
+      1.2,
+    )
+    .option('--max-length <n>', 'largest itemset (2-5)', intArg(2, 5), 3)
     .option('--exact', 'keep sub-techniques instead of rolling them up to their parents')
     .action(
       async (o: {
-        minSupport: string;
-        minConfidence: string;
-        minLift: string;
-        maxLength: string;
+        minSupport: number;
+        minConfidence: number;
+        minLift: number;
+        maxLength: number;
         exact?: boolean;
       }) => {
         await withGraph(ctx, async (g) =>
           json(
             ctx,
             await minePatterns(g, {
-              minSupport: num(o.minSupport, 'min-support') ?? 0.1,
-              minConfidence: num(o.minConfidence, 'min-confidence') ?? 0.6,
-              minLift: num(o.minLift, 'min-lift') ?? 1.2,
-              maxLength: int(o.maxLength, 'max-length') ?? 3,
+              minSupport: o.minSupport,
+              minConfidence: o.minConfidence,
+              minLift: o.minLift,
+              maxLength: o.maxLength,
               granularity: o.exact ? 'exact' : 'parent',
             }),
           ),
@@ -355,11 +376,21 @@ export function registerGraph(program: Command, ctx: CliContext): void {
   patterns
     .command('suggest')
     .description('techniques usually seen together with the given ones')
-    .argument('<techniques...>', 'ATT&CK technique ids, e.g. T1566.001 T1204')
-    .option('--limit <n>', 'most suggestions', '10')
-    .action(async (techniques: string[], o: { limit: string }) => {
+    .argument(
+      '<techniques...>',
+      'ATT&CK technique ids (T1234 or T1234.001), e.g. T1566.001 T1204; another id exits 2',
+    )
+    .option('--limit <n>', 'most suggestions (1-1000)', intArg(1, 1_000), 10)
+    .action(async (techniques: string[], o: { limit: number }) => {
+      const bad = techniques.filter((t) => !isTechniqueId(t));
+      if (bad.length > 0) {
+        throw usageError(
+          `Not ATT&CK technique ids: ${bad.map((t) => `"${t}"`).join(', ')} (expected T1234 or T1234.001)`,
+          { invalid: bad },
+        );
+      }
       await withGraph(ctx, async (g) =>
-        json(ctx, await suggestTechniques(g, techniques, { limit: int(o.limit, 'limit') ?? 10 })),
+        json(ctx, await suggestTechniques(g, techniques, { limit: o.limit })),
       );
     });
 

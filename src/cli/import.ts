@@ -1,6 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../core/index.js';
 import {
   IMPORT_FORMATS,
   type ImportFormat,
@@ -10,6 +9,7 @@ import {
   startProgress,
 } from '../ingest/index.js';
 import type { CliContext } from './context.js';
+import { usageError } from './usage.js';
 
 interface ImportCliOptions {
   format?: string;
@@ -45,13 +45,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .option('--types <list>', 'STIX object types to import (default report,vulnerability,indicator)')
     .action(async (path: string, opts: ImportCliOptions) => {
       if (opts.format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(opts.format)) {
-        throw new AppError(
-          'CS_ERR_VALIDATION',
-          `--format must be one of ${IMPORT_FORMATS.join(', ')}, got "${opts.format}"`,
-          {
-            details: { usage: true },
-          },
-        );
+        throw usageError(`--format must be one of ${IMPORT_FORMATS.join(', ')}, got "${opts.format}"`);
       }
       const types = opts.types
         ?.split(',')

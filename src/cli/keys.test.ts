@@ -72,7 +72,7 @@ test('keys list and revoke; bad roles and ids are usage errors; unknown ids fail
     const badName = contextIn(dir);
     assert.equal(
       await runCli(['keys', 'create', '--role', 'admin', '--name', 'a\nb'], badName, '0'),
-      EXIT.failure,
+      EXIT.usage,
     );
     const after = contextIn(dir);
     await runCli(['keys', 'list', '--json'], after, '0');

@@ -1,7 +1,15 @@
 import { type Command, Option } from 'commander';
 import { AppError, systemClock } from '../core/index.js';
-import { API_KEY_ROLES, type ApiKeyRecord, createApiKey, openStore, type Store } from '../store/index.js';
+import {
+  API_KEY_NAME_PATTERN,
+  API_KEY_ROLES,
+  type ApiKeyRecord,
+  createApiKey,
+  openStore,
+  type Store,
+} from '../store/index.js';
 import type { CliContext } from './context.js';
+import { patternArg, usageError } from './usage.js';
 
 async function withStore<T>(ctx: CliContext, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(ctx.loadConfig());
@@ -36,7 +44,11 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .addOption(
       new Option('--role <role>', 'what the key may do').choices([...API_KEY_ROLES]).makeOptionMandatory(),
     )
-    .option('--name <name>', 'a label to recognise the key by (1-100 characters)')
+    .option(
+      '--name <name>',
+      'a label to recognise the key by (1-100 letters, digits, spaces or ._@:/-)',
+      patternArg(API_KEY_NAME_PATTERN, '1-100 letters, digits, spaces or ._@:/- characters'),
+    )
     .action(async (opts: { role: string; name?: string }) => {
       const created = await withStore(ctx, (store) =>
         createApiKey(store.apiKeys, { role: opts.role, name: opts.name, clock: systemClock }),
@@ -75,9 +87,7 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .argument('<id>', 'the key id, as `keys list` shows it (12 hex digits)')
     .action(async (id: string) => {
       if (!/^[0-9a-f]{12}$/.test(id)) {
-        throw new AppError('CS_ERR_VALIDATION', `Not a key id: "${id}" (expected 12 hex digits)`, {
-          details: { usage: true },
-        });
+        throw usageError(`Not a key id: "${id}" (expected 12 hex digits)`);
       }
       const revoked = await withStore(ctx, (store) => store.apiKeys.revoke(id, systemClock.now()));
       if (!revoked) {

@@ -125,8 +125,8 @@ test('models list/show/promote/rollback/jobs and retrain on the embedded store',
       'nor moved to canary',
     );
     const badSettings = await run('retrain', '--set', 'epochs=lots');
-    assert.equal(badSettings.code, 1);
-    assert.match(badSettings.err, /Invalid retraining settings: epochs must be a number/);
+    assert.equal(badSettings.code, 2, 'a bad --set is a usage error');
+    assert.match(badSettings.err, /Invalid --set: epochs must be a number/);
     const jobs = JSON.parse((await run('models', 'jobs', '--json')).out) as { id: string }[];
     assert.equal(jobs.length, 1);
     assert.equal((await run('models', 'job', jobs[0]!.id)).code, 0);

@@ -18,6 +18,7 @@ import {
 } from '../learning/index.js';
 import { openStore, type Store, type StoredLearningJob, type StoredModelVersion } from '../store/index.js';
 import type { CliContext } from './context.js';
+import { usageError } from './usage.js';
 
 /** An open store with the learning parts, for the `models` and `retrain` commands. */
 export interface LearningCliSession {
@@ -280,13 +281,7 @@ export function registerModels(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean; limit: string }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
-        throw new AppError(
-          'CS_ERR_VALIDATION',
-          `--limit must be an integer in 1..1000, got "${opts.limit}"`,
-          {
-            details: { usage: true },
-          },
-        );
+        throw usageError(`--limit must be an integer in 1..1000, got "${opts.limit}"`);
       }
       const jobs = await withLearning(ctx, ({ store }) => store.jobs.list({ limit }));
       if (opts.json) {

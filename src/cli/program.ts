@@ -11,6 +11,7 @@ import { registerModels } from './models.js';
 import { registerRetrain } from './retrain.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
+import { isUsageError } from './usage.js';
 import { registerWorker } from './worker.js';
 
 /** Exit codes of the CLI. */
@@ -51,7 +52,9 @@ export function buildProgram(ctx: CliContext, version: string): Command {
 
 /**
  * Runs the CLI and returns its exit code: 0 ok, 1 failure (bad input, I/O,
- * domain errors), 2 usage (unknown command or option, missing argument).
+ * domain errors, and an invalid environment variable: configuration, not the
+ * command line), 2 usage (unknown command or option, missing argument, an
+ * option or argument value its parser refuses, conflicting options; see usage.ts).
  */
 export async function runCli(argv: readonly string[], ctx: CliContext, version: string): Promise<number> {
   const program = buildProgram(ctx, version);
@@ -65,7 +68,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext, version: 
     }
     if (isAppError(err)) {
       ctx.stderr(`cyberstreams: ${err.message}\n`);
-      return err.code === 'CS_ERR_VALIDATION' && err.details?.usage === true ? EXIT.usage : EXIT.failure;
+      return isUsageError(err) ? EXIT.usage : EXIT.failure;
     }
     ctx.stderr(`cyberstreams: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.failure;

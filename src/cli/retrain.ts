@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { AppError, systemClock } from '../core/index.js';
-import { assertRetrainSettings, BullMqJobQueue, type RetrainRequest } from '../learning/index.js';
+import { BullMqJobQueue, type RetrainRequest } from '../learning/index.js';
+import { retrainSettingsProblems } from '../model/index.js';
 import type { StoredLearningJob } from '../store/index.js';
 import type { CliContext } from './context.js';
 import { describeJob, familyOf, type LearningCliSession, withLearning } from './models.js';
+import { usageError } from './usage.js';
 
 function parseSetting(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) {
-    throw new AppError('CS_ERR_VALIDATION', `--set expects key=value, got "${value}"`, {
-      details: { usage: true },
-    });
+    throw usageError(`--set expects key=value, got "${value}"`);
   }
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
@@ -92,13 +92,13 @@ export function registerRetrain(program: Command, ctx: CliContext): void {
     .action(
       async (opts: { family?: string; reason: string; set: Record<string, string>; wait?: boolean }) => {
         if (opts.reason.length > 500) {
-          throw new AppError('CS_ERR_VALIDATION', '--reason is longer than 500 characters', {
-            details: { usage: true },
-          });
+          throw usageError('--reason is longer than 500 characters');
         }
         const final = await withLearning(ctx, async (s) => {
           const family = await familyOf(s.core, opts.family);
-          assertRetrainSettings(family, opts.set);
+          // The settings are flags: a bad one is a usage error, checked before a job is queued.
+          const problems = retrainSettingsProblems(family, opts.set);
+          if (problems.length > 0) throw usageError(`Invalid --set: ${problems.join('; ')}`);
           const request: RetrainRequest = {
             family,
             trigger: 'manual',

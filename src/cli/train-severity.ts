@@ -1,4 +1,4 @@
-import { AppError, systemClock } from '../core/index.js';
+import { systemClock } from '../core/index.js';
 import {
   type ProgressDisplay,
   type ProgressSink,
@@ -23,6 +23,7 @@ import {
 } from '../model/index.js';
 import type { CliContext } from './context.js';
 import type { CliTask, TrainOptions } from './task.js';
+import { usageError } from './usage.js';
 
 /** `--set` keys handled here rather than passed to the model's settings. */
 const TASK_KEYS = ['family', 'cv', 'weak', 'parent'] as const;
@@ -53,10 +54,6 @@ function progressHooks(sink: ProgressSink): TrainHooks & { done(): void } {
   };
 }
 
-function usage(message: string): AppError {
-  return new AppError('CS_ERR_VALIDATION', message, { details: { usage: true } });
-}
-
 /**
  * `cyberstreams train --task severity --out DIR [--data-dir DIR] [--seed N] [--set key=value]...`
  *
@@ -78,16 +75,16 @@ export const trainSeverityTask: CliTask<TrainOptions> = {
     const started = Date.now();
     const family = opts.settings.family ?? HASHED_FAMILY;
     if (family !== HASHED_FAMILY && family !== MLP_FAMILY && family !== ENSEMBLE_FAMILY) {
-      throw usage(
+      throw usageError(
         `--set family must be ${HASHED_FAMILY}, ${MLP_FAMILY} or ${ENSEMBLE_FAMILY}, got "${family}"`,
       );
     }
     const cv = Number(opts.settings.cv ?? '0');
     if (!Number.isInteger(cv) || cv < 0 || cv === 1 || cv > 20)
-      throw usage(`--set cv must be 0 or 2..20, got "${opts.settings.cv}"`);
+      throw usageError(`--set cv must be 0 or 2..20, got "${opts.settings.cv}"`);
     const weak = Number(opts.settings.weak ?? '1500');
     if (!Number.isInteger(weak) || weak < 0)
-      throw usage(`--set weak must be a non-negative integer, got "${opts.settings.weak}"`);
+      throw usageError(`--set weak must be a non-negative integer, got "${opts.settings.weak}"`);
     const modelKeys = Object.fromEntries(
       Object.entries(opts.settings).filter(([k]) => !(TASK_KEYS as readonly string[]).includes(k)),
     );
@@ -99,7 +96,7 @@ export const trainSeverityTask: CliTask<TrainOptions> = {
         .map(([k, v]) => [k.slice(4), v]),
     );
     if (family !== ENSEMBLE_FAMILY && Object.keys(mlpKeys).length > 0) {
-      throw usage('settings with the prefix mlp. apply to --set family=ensemble only');
+      throw usageError('settings with the prefix mlp. apply to --set family=ensemble only');
     }
     const hashed =
       family === MLP_FAMILY
@@ -114,7 +111,7 @@ export const trainSeverityTask: CliTask<TrainOptions> = {
             MlpTrainSettingsSchema,
           );
     const problems = [...(hashed?.problems ?? []), ...(mlp?.problems ?? [])];
-    if (problems.length > 0) throw usage(`invalid --set: ${problems.join('; ')}`);
+    if (problems.length > 0) throw usageError(`invalid --set: ${problems.join('; ')}`);
 
     const sink = sinkOf(ctx);
     let importBar: ProgressDisplay | undefined;

@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
-import { AppError } from '../core/index.js';
 import type { CliContext } from './context.js';
 import { TRAIN_TASKS } from './tasks.js';
+import { usageError } from './usage.js';
 
 function parseSetting(value: string, previous: Record<string, string>): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) {
-    throw new AppError('CS_ERR_VALIDATION', `--set expects key=value, got "${value}"`, {
-      details: { usage: true },
-    });
+    throw usageError(`--set expects key=value, got "${value}"`);
   }
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
@@ -37,19 +35,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       }) => {
         const task = TRAIN_TASKS.find((t) => t.name === opts.task);
         if (!task) {
-          throw new AppError(
-            'CS_ERR_VALIDATION',
+          throw usageError(
             `Unknown --task ${opts.task}; expected one of: ${TRAIN_TASKS.map((t) => t.name).join(', ')}`,
-            {
-              details: { usage: true },
-            },
           );
         }
         const seed = Number(opts.seed);
         if (!Number.isInteger(seed)) {
-          throw new AppError('CS_ERR_VALIDATION', `--seed must be an integer, got "${opts.seed}"`, {
-            details: { usage: true },
-          });
+          throw usageError(`--seed must be an integer, got "${opts.seed}"`);
         }
         await task.run({ dataDir: opts.dataDir, out: opts.out, seed, settings: opts.set }, ctx);
       },

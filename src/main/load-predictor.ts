@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ANOMALY_FILES, loadAnomalyFeatures, loadAnomalyModel } from '../anomaly/index.js';
+import { ANOMALY_FILES, ANOMALY_SUBDIR, loadAnomalyFeatures, loadAnomalyModel } from '../anomaly/index.js';
 import { loadWarninglistIndex } from '../assets/index.js';
 import { loadTechniqueModel } from '../attack/index.js';
 import type { Config } from '../config/index.js';
@@ -71,7 +71,7 @@ export async function loadShippedTechniqueMapper(
 }
 
 /** Where the shipped anomaly model lives inside MODELS_DIR. */
-export const ANOMALY_MODEL_SUBDIR = join(SEVERITY_MODEL_SUBDIR, 'anomaly');
+export const ANOMALY_MODEL_SUBDIR = join(SEVERITY_MODEL_SUBDIR, ANOMALY_SUBDIR);
 
 /**
  * Loads the shipped anomaly model (`MODELS_DIR/severity/anomaly`) with the

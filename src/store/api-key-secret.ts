@@ -11,7 +11,8 @@ import { API_KEY_ROLES } from './api-keys.js';
  * slow KDF) is enough to store it.
  */
 const KEY_PATTERN = /^csk_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
-const NAME_PATTERN = /^[\p{L}\p{N} ._@:/-]{1,100}$/u;
+/** What an API key's name may be: 1-100 letters, digits, spaces or `._@:/-`. */
+export const API_KEY_NAME_PATTERN = /^[\p{L}\p{N} ._@:/-]{1,100}$/u;
 
 /** SHA-256 (hex) of a presented key. */
 export function hashApiKey(key: string): string {
@@ -44,7 +45,7 @@ export async function createApiKey(
       { details: { field: 'role', allowed: API_KEY_ROLES } },
     );
   }
-  if (options.name !== undefined && !NAME_PATTERN.test(options.name)) {
+  if (options.name !== undefined && !API_KEY_NAME_PATTERN.test(options.name)) {
     throw new AppError(
       'CS_ERR_VALIDATION',
       'Key name must be 1-100 letters, digits, spaces or ._@:/- characters',

@@ -1,4 +1,11 @@
-export { apiKeyId, type CreatedApiKey, createApiKey, hashApiKey, verifyApiKey } from './api-key-secret.js';
+export {
+  API_KEY_NAME_PATTERN,
+  apiKeyId,
+  type CreatedApiKey,
+  createApiKey,
+  hashApiKey,
+  verifyApiKey,
+} from './api-key-secret.js';
 export { API_KEY_ROLES, type ApiKeyRecord, type ApiKeyRepository, type ApiKeyRole } from './api-keys.js';
 export type { Store, StoreKind } from './contract.js';
 export type {
