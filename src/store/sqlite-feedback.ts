@@ -85,11 +85,7 @@ export class SqliteFeedback implements FeedbackRepository {
 
   async agreementByModel(): Promise<FeedbackAgreement[]> {
     const rows = sqliteCall('Reading feedback agreement', () =>
-      this.#db
-        .prepare(
-          FEEDBACK_AGREEMENT_SQL,
-        )
-        .all(),
+      this.#db.prepare(FEEDBACK_AGREEMENT_SQL).all(),
     ) as { model_family: string; model_version: string; total: number; agreed: number }[];
     return rows.map((r) => ({
       modelFamily: r.model_family,
