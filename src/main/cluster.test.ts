@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { listenProblem } from '../cli/index.js';
 import { loadConfig } from '../config/index.js';
 import { systemClock } from '../core/index.js';
 import { createApiKey, openSqliteStore } from '../store/index.js';
@@ -84,6 +86,32 @@ test('API_WORKERS=2: two worker processes share the port, store every prediction
       await reopened.close();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("API_WORKERS=2 on a port in use: the start fails with the worker's EADDRINUSE, so serve can say it in one line", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-cluster-busy-'));
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    const config = loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      MODELS_DIR: SHIPPED_MODELS,
+      LOG_LEVEL: 'silent',
+      API_WORKERS: '2',
+    });
+    const err = await startService(config).then(
+      () => assert.fail('the service started on a port in use'),
+      (e: unknown) => e as NodeJS.ErrnoException,
+    );
+    assert.equal(err.code, 'EADDRINUSE', String(err));
+    assert.equal(listenProblem(err, config), `port ${port} on 127.0.0.1 is in use; set PORT or HOST`);
+  } finally {
+    await new Promise((resolve) => busy.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -17,7 +17,22 @@ export interface ServiceHandle {
 type ClusterMessage =
   | { type: 'cs:metrics'; id: number }
   | { type: 'cs:metrics-reply'; id: number; body?: string; error?: string }
-  | { type: 'cs:shutdown' };
+  | { type: 'cs:shutdown' }
+  | { type: 'cs:start-failed'; code?: string; message: string };
+
+/**
+ * Why a worker failed to start, as the primary rethrows it: the worker's
+ * message and its errno code (`EADDRINUSE`, ...), so the caller can explain
+ * a listen failure the way it does for one process.
+ */
+class WorkerStartError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'WorkerStartError';
+    this.code = code;
+  }
+}
 
 /** The environment variable the primary hands its validated configuration to a worker in (JSON). */
 export const WORKER_CONFIG_ENV = 'CYBERSTREAMS_WORKER_CONFIG';
@@ -61,11 +76,21 @@ async function startClusterPrimary(config: Config): Promise<ServiceHandle> {
   const fork = (): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const worker = cluster.fork({ [WORKER_CONFIG_ENV]: JSON.stringify(config) });
+      let failure: Extract<ClusterMessage, { type: 'cs:start-failed' }> | undefined;
+      const onStartFailed = (message: ClusterMessage) => {
+        if (message?.type === 'cs:start-failed') failure = message;
+      };
       const onExit = (code: number | null) =>
-        reject(new Error(`API worker exited with ${code} before listening`));
+        reject(
+          failure === undefined
+            ? new Error(`API worker exited with ${code} before listening`)
+            : new WorkerStartError(`API worker could not start: ${failure.message}`, failure.code),
+        );
+      worker.on('message', onStartFailed);
       worker.once('exit', onExit);
       worker.once('listening', (a) => {
         worker.off('exit', onExit);
+        worker.off('message', onStartFailed);
         address ??= `http://${a.address?.includes(':') ? `[${a.address}]` : (a.address ?? config.HOST)}:${a.port}`;
         worker.on('message', (message: ClusterMessage) => {
           if (message?.type !== 'cs:metrics') return;
@@ -118,6 +143,23 @@ async function startClusterPrimary(config: Config): Promise<ServiceHandle> {
   logger.info({ address, workers: config.API_WORKERS }, 'cyberstreams cluster listening');
   let stopped: Promise<void> | undefined;
   return { address: address!, stop: () => (stopped ??= stopWorkers()) };
+}
+
+/**
+ * In a worker process: tells the primary why the worker could not start
+ * (the primary rethrows it with the error's code, see {@link WorkerStartError})
+ * and exits 1. The worker prints nothing itself, so a port in use reads as
+ * one line from the primary rather than a stack per worker.
+ */
+export function reportWorkerStartFailure(err: unknown): void {
+  const e = err as NodeJS.ErrnoException | null;
+  const message: ClusterMessage = {
+    type: 'cs:start-failed',
+    message: e?.message ?? String(err),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+  };
+  if (process.send === undefined) throw err;
+  process.send(message, () => process.exit(1));
 }
 
 /** A worker: the full server, its metrics labelled with the worker id and exported through the primary. */
