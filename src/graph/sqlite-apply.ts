@@ -36,11 +36,12 @@ export function applySqlite(
   for (const r of nodeRows) existing.set(r.id, toNode(r));
   const srcs = [...new Set(batch.edges.map((e) => e.src))];
   const existingEdges = new Map<string, { confidence: number; propsJson: string }>();
+  let edgeRows: EdgeRowDb[] = [];
   if (srcs.length > 0) {
-    const rows = stmt(
-      `SELECT ${EDGE_COLS} FROM graph_edges WHERE src IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(srcs)) as EdgeRowDb[];
-    for (const r of rows) {
+    edgeRows = stmt(`SELECT ${EDGE_COLS} FROM graph_edges WHERE src IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(srcs),
+    ) as EdgeRowDb[];
+    for (const r of edgeRows) {
       existingEdges.set(edgeKey(r), {
         confidence: r.confidence,
         propsJson: stableJson(JSON.parse(r.props)),
@@ -48,7 +49,7 @@ export function applySqlite(
     }
   }
   const plan = planApply(batch, existing, existingEdges, now);
-  const edgesRemoved = removeReplaced(stmt, batch, options);
+  const edgesRemoved = removeReplaced(stmt, batch, options, new Set(srcs), edgeRows);
   const aliasesAdded = write(stmt, plan);
   if (aliasesAdded > 0) bumpAliasRevision(stmt);
   const result = {
@@ -61,14 +62,37 @@ export function applySqlite(
   return { result, effect: writeEffect(plan, existingEdges, edgesRemoved) };
 }
 
-function removeReplaced(stmt: Stmt, batch: GraphBatch, options: ApplyOptions): number {
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Deletes the stored edges of each `replaceEdgesFrom` (src, source) that the batch does not
+ * write. The edges of a src the batch also writes from were read already (`fetched`, every
+ * edge of the srcs in `fetchedSrcs`, read in this transaction before any write), so those
+ * are taken from there instead of a second query: the same rows (their order may differ, which
+ * changes nothing: every delete logs the same `reset` row). A src or source with a UTF-16
+ * surrogate is queried instead: a lone one does not reach SQLite as itself, so the stored value
+ * may not equal the string.
+ */
+function removeReplaced(
+  stmt: Stmt,
+  batch: GraphBatch,
+  options: ApplyOptions,
+  fetchedSrcs: ReadonlySet<string>,
+  fetched: readonly EdgeRowDb[],
+): number {
   if (!options.replaceEdgesFrom?.length) return 0;
   const keep = new Set(batch.edges.map((e) => edgeKey(e)));
-  const select = stmt(`SELECT ${EDGE_COLS} FROM graph_edges WHERE src = ? AND source = ?`);
   const del = stmt('DELETE FROM graph_edges WHERE src = ? AND type = ? AND dst = ? AND source = ?');
   let removed = 0;
   for (const { src, source } of options.replaceEdgesFrom) {
-    for (const r of select.all(src, source) as EdgeRowDb[]) {
+    const stored =
+      fetchedSrcs.has(src) && !SURROGATE.test(src) && !SURROGATE.test(source)
+        ? fetched.filter((r) => r.src === src && r.source === source)
+        : (stmt(`SELECT ${EDGE_COLS} FROM graph_edges WHERE src = ? AND source = ?`).all(
+            src,
+            source,
+          ) as EdgeRowDb[]);
+    for (const r of stored) {
       if (!keep.has(edgeKey(r))) removed += del.run(r.src, r.type, r.dst, r.source).changes;
     }
   }

@@ -115,6 +115,11 @@ export class SqliteGraph implements GraphStore {
   readonly #ownWrites: SqliteOwnWrites | undefined;
   /** Log positions of the cache's snapshots, for its catch-up (option `catchUp`). */
   readonly #changeLog: SqliteChangeLog;
+  /**
+   * Runs its argument in a transaction (a savepoint inside an open one). Built once: better-sqlite3
+   * builds four wrapper functions on every `transaction()` call, and `apply` runs once per write.
+   */
+  readonly #inTransaction: Database.Transaction<(run: () => ApplyResult) => ApplyResult>;
   #closed = false;
 
   constructor(
@@ -127,6 +132,7 @@ export class SqliteGraph implements GraphStore {
     this.#owned = owned;
     this.#clock = clock;
     this.#changeLog = new SqliteChangeLog(db, (sql) => this.#stmt(sql));
+    this.#inTransaction = db.transaction((run: () => ApplyResult) => run());
     this.adjacency = adjacency === false ? undefined : new AdjacencyCache(this.#adjacencySource(), adjacency);
     // With catch-up, own writes reach the snapshot through the log like everyone else's (committed
     // rows only, so a rollback inside someone else's transaction needs no special care).
@@ -206,14 +212,12 @@ export class SqliteGraph implements GraphStore {
     // no other connection can commit in between (we hold the write lock, so `data_version` stays),
     // and nothing else runs on this connection (synchronous), so `total_changes()` moves by ours only.
     let write: OwnWrite | undefined;
-    const result = this.db
-      .transaction(() => {
-        const before = cache ? this.#generation() : '';
-        const { result, effect } = applySqlite((sql) => this.#stmt(sql), batch, options, now);
-        if (cache) write = { before, after: this.#generation(), ...effect };
-        return result;
-      })
-      .immediate();
+    const result = this.#inTransaction.immediate(() => {
+      const before = cache ? this.#generation() : '';
+      const { result, effect } = applySqlite((sql) => this.#stmt(sql), batch, options, now);
+      if (cache) write = { before, after: this.#generation(), ...effect };
+      return result;
+    });
     // This connection's own commit leaves `data_version` as it was, so once committed `after` is the
     // token; inside a transaction opened by the caller, the write is reported when that one has committed.
     if (write) this.#ownWrites?.written(write);
