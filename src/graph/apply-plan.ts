@@ -102,6 +102,36 @@ function withoutNul(value: unknown): unknown {
 }
 
 /** Every node id the batch mentions (its nodes and both ends of its edges). */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * For `replaceEdgesFrom`: the stored edges of a (src, source) taken from the edges `apply`
+ * already read in its transaction (every edge of the batch's srcs, read before any write),
+ * instead of a second query per (src, source). Returns undefined when they must be queried:
+ * the src was not read, or the src or source holds a UTF-16 surrogate (a lone one reaches
+ * the database as U+FFFD, so the stored value may not equal the string). The rows are the
+ * same as the query's; their order may differ, which changes nothing (each delete logs the
+ * same `reset` row).
+ */
+export function storedEdgesFrom<R extends { src: string; source: string }>(
+  fetched: readonly R[],
+  fetchedSrcs: ReadonlySet<string>,
+): (src: string, source: string) => R[] | undefined {
+  let bySrc: Map<string, R[]> | undefined;
+  return (src, source) => {
+    if (!fetchedSrcs.has(src) || SURROGATE.test(src) || SURROGATE.test(source)) return undefined;
+    if (bySrc === undefined) {
+      bySrc = new Map();
+      for (const r of fetched) {
+        const list = bySrc.get(r.src);
+        if (list === undefined) bySrc.set(r.src, [r]);
+        else list.push(r);
+      }
+    }
+    return (bySrc.get(src) ?? []).filter((r) => r.source === source);
+  };
+}
+
 export function batchNodeIds(batch: GraphBatch): string[] {
   const ids = new Set<string>();
   for (const n of batch.nodes) ids.add(n.id);

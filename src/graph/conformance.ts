@@ -227,6 +227,45 @@ export function graphConformance(name: string, factory: GraphFactory): void {
       assert.equal((await graph.edges({ nodeIds: ['technique:T1566'], direction: 'in' })).length, 2);
     });
 
+    withGraph(
+      'replaceEdgesFrom removes only the named source, from edges read with the batch or queried',
+      async (graph) => {
+        const node = (id: string, type: 'Actor' | 'Technique') => ({ id, type, name: id, source: 'test' });
+        const uses = (dst: string, source: string) => ({
+          src: 'actor:A',
+          type: 'USES' as const,
+          dst,
+          source,
+          confidence: 1,
+        });
+        await graph.apply({
+          nodes: [
+            node('actor:A', 'Actor'),
+            ...['T1001', 'T1002', 'T1003'].map((t) => node(`technique:${t}`, 'Technique')),
+          ],
+          edges: [uses('technique:T1001', 'x'), uses('technique:T1002', 'x'), uses('technique:T1003', 'y')],
+        });
+        const out = async () =>
+          (await graph.edges({ nodeIds: ['actor:A'], direction: 'out' }))
+            .map((e) => `${e.dst}@${e.source}`)
+            .sort();
+        // The batch writes from actor:A, so its stored edges were read already: only source x's stale one goes.
+        const kept = await graph.apply(
+          { nodes: [], edges: [uses('technique:T1001', 'x')] },
+          { replaceEdgesFrom: [{ src: 'actor:A', source: 'x' }] },
+        );
+        assert.equal(kept.edgesRemoved, 1);
+        assert.deepEqual(await out(), ['technique:T1001@x', 'technique:T1003@y']);
+        // Nothing written from actor:A: its edges of source y are queried and all go.
+        const none = await graph.apply(
+          { nodes: [], edges: [] },
+          { replaceEdgesFrom: [{ src: 'actor:A', source: 'y' }] },
+        );
+        assert.equal(none.edgesRemoved, 1);
+        assert.deepEqual(await out(), ['technique:T1001@x']);
+      },
+    );
+
     withGraph('scans page through every node and edge in key order', async (graph) => {
       await graph.apply(sampleBatch());
       const nodes: string[] = [];

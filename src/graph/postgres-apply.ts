@@ -6,6 +6,7 @@ import {
   planApply,
   type StoredNodeCore,
   stableJson,
+  storedEdgesFrom,
   type WriteEffect,
   writeEffect,
 } from './apply-plan.js';
@@ -45,17 +46,21 @@ export async function applyPostgres(
     for (const r of rows) existing.set(r.id, toNode(r));
   }
   const existingEdges = new Map<string, { confidence: number; propsJson: string }>();
-  for (const part of chunks([...new Set(batch.edges.map((e) => e.src))])) {
+  const srcs = new Set(batch.edges.map((e) => e.src));
+  const edgeRows: EdgeRowDb[] = [];
+  for (const part of chunks([...srcs])) {
     const rows = await q<EdgeRowDb>(
       `SELECT ${EDGE_COLS} FROM graph_edges WHERE src = ANY($1::text[])`,
       [part],
       client,
     );
-    for (const r of rows)
+    for (const r of rows) {
       existingEdges.set(edgeKey(r), { confidence: r.confidence, propsJson: stableJson(r.props) });
+      edgeRows.push(r);
+    }
   }
   const plan = planApply(batch, existing, existingEdges, now);
-  const edgesRemoved = await removeReplaced(q, client, batch, options);
+  const edgesRemoved = await removeReplaced(q, client, batch, options, storedEdgesFrom(edgeRows, srcs));
   const aliasesAdded = await write(client, plan);
   if (aliasesAdded > 0) {
     await q(
@@ -75,21 +80,29 @@ export async function applyPostgres(
   return { result, effect: writeEffect(plan, existingEdges, edgesRemoved) };
 }
 
+/**
+ * Deletes the stored edges of each `replaceEdgesFrom` (src, source) that the batch does not
+ * write; those of a src the batch also writes from come from the rows read already
+ * (`readAlready`, {@link storedEdgesFrom}: no round trip per recorded Threat).
+ */
 async function removeReplaced(
   q: Query,
   client: pg.PoolClient,
   batch: GraphBatch,
   options: ApplyOptions,
+  readAlready: (src: string, source: string) => EdgeRowDb[] | undefined,
 ): Promise<number> {
   if (!options.replaceEdgesFrom?.length) return 0;
   const keep = new Set(batch.edges.map((e) => edgeKey(e)));
   let removed = 0;
   for (const { src, source } of options.replaceEdgesFrom) {
-    const rows = await q<EdgeRowDb>(
-      `SELECT ${EDGE_COLS} FROM graph_edges WHERE src = $1 AND source = $2`,
-      [src, source],
-      client,
-    );
+    const rows =
+      readAlready(src, source) ??
+      (await q<EdgeRowDb>(
+        `SELECT ${EDGE_COLS} FROM graph_edges WHERE src = $1 AND source = $2`,
+        [src, source],
+        client,
+      ));
     for (const r of rows) {
       if (keep.has(edgeKey(r))) continue;
       const res = await client.query(

@@ -6,6 +6,7 @@ import {
   planApply,
   type StoredNodeCore,
   stableJson,
+  storedEdgesFrom,
   type WriteEffect,
   writeEffect,
 } from './apply-plan.js';
@@ -62,16 +63,10 @@ export function applySqlite(
   return { result, effect: writeEffect(plan, existingEdges, edgesRemoved) };
 }
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-
 /**
  * Deletes the stored edges of each `replaceEdgesFrom` (src, source) that the batch does not
- * write. The edges of a src the batch also writes from were read already (`fetched`, every
- * edge of the srcs in `fetchedSrcs`, read in this transaction before any write), so those
- * are taken from there instead of a second query: the same rows (their order may differ, which
- * changes nothing: every delete logs the same `reset` row). A src or source with a UTF-16
- * surrogate is queried instead: a lone one does not reach SQLite as itself, so the stored value
- * may not equal the string.
+ * write; those of a src the batch also writes from come from the rows read already
+ * ({@link storedEdgesFrom}).
  */
 function removeReplaced(
   stmt: Stmt,
@@ -83,15 +78,15 @@ function removeReplaced(
   if (!options.replaceEdgesFrom?.length) return 0;
   const keep = new Set(batch.edges.map((e) => edgeKey(e)));
   const del = stmt('DELETE FROM graph_edges WHERE src = ? AND type = ? AND dst = ? AND source = ?');
+  const readAlready = storedEdgesFrom(fetched, fetchedSrcs);
   let removed = 0;
   for (const { src, source } of options.replaceEdgesFrom) {
     const stored =
-      fetchedSrcs.has(src) && !SURROGATE.test(src) && !SURROGATE.test(source)
-        ? fetched.filter((r) => r.src === src && r.source === source)
-        : (stmt(`SELECT ${EDGE_COLS} FROM graph_edges WHERE src = ? AND source = ?`).all(
-            src,
-            source,
-          ) as EdgeRowDb[]);
+      readAlready(src, source) ??
+      (stmt(`SELECT ${EDGE_COLS} FROM graph_edges WHERE src = ? AND source = ?`).all(
+        src,
+        source,
+      ) as EdgeRowDb[]);
     for (const r of stored) {
       if (!keep.has(edgeKey(r))) removed += del.run(r.src, r.type, r.dst, r.source).changes;
     }
