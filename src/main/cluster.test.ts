@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { listenProblem } from '../cli/index.js';
 import { loadConfig } from '../config/index.js';
-import { systemClock } from '../core/index.js';
+import { isAppError, systemClock } from '../core/index.js';
 import { createApiKey, openSqliteStore } from '../store/index.js';
 import { startService } from './cluster.js';
 
@@ -112,6 +112,27 @@ test("API_WORKERS=2 on a port in use: the start fails with the worker's EADDRINU
     assert.equal(listenProblem(err, config), `port ${port} on 127.0.0.1 is in use; set PORT or HOST`);
   } finally {
     await new Promise((resolve) => busy.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("API_WORKERS=2 with Redis down: the start fails with the worker's AppError, one line for serve", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-cluster-redis-'));
+  try {
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dir,
+      MODELS_DIR: SHIPPED_MODELS,
+      LOG_LEVEL: 'silent',
+      API_WORKERS: '2',
+      REDIS_URL: 'redis://:pw@127.0.0.1:1/7',
+    });
+    await assert.rejects(startService(config), (err: unknown) => {
+      assert.ok(isAppError(err, 'CS_ERR_REDIS_UNAVAILABLE'), String(err));
+      assert.match(err.message, /^Cannot connect to Redis at 127\.0\.0\.1:1\/7: connect ECONNREFUSED/);
+      return true;
+    });
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

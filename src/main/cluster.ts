@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/index.js';
+import { AppError, type ErrorCode, isAppError } from '../core/index.js';
 import type { ServiceMetrics } from '../http/index.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
@@ -18,7 +19,7 @@ type ClusterMessage =
   | { type: 'cs:metrics'; id: number }
   | { type: 'cs:metrics-reply'; id: number; body?: string; error?: string }
   | { type: 'cs:shutdown' }
-  | { type: 'cs:start-failed'; code?: string; message: string };
+  | { type: 'cs:start-failed'; code?: string; appCode?: ErrorCode; message: string };
 
 /**
  * Why a worker failed to start, as the primary rethrows it: the worker's
@@ -84,7 +85,10 @@ async function startClusterPrimary(config: Config): Promise<ServiceHandle> {
         reject(
           failure === undefined
             ? new Error(`API worker exited with ${code} before listening`)
-            : new WorkerStartError(`API worker could not start: ${failure.message}`, failure.code),
+            : failure.appCode !== undefined
+              ? // The worker's own AppError (Redis or PostgreSQL down...), so serve prints its one line.
+                new AppError(failure.appCode, failure.message)
+              : new WorkerStartError(`API worker could not start: ${failure.message}`, failure.code),
         );
       worker.on('message', onStartFailed);
       worker.once('exit', onExit);
@@ -147,7 +151,8 @@ async function startClusterPrimary(config: Config): Promise<ServiceHandle> {
 
 /**
  * In a worker process: tells the primary why the worker could not start
- * (the primary rethrows it with the error's code, see {@link WorkerStartError})
+ * (the primary rethrows an AppError as the same AppError, any other error
+ * with its errno code, see {@link WorkerStartError})
  * and exits 1. The worker prints nothing itself, so a port in use reads as
  * one line from the primary rather than a stack per worker.
  */
@@ -156,7 +161,7 @@ export function reportWorkerStartFailure(err: unknown): void {
   const message: ClusterMessage = {
     type: 'cs:start-failed',
     message: e?.message ?? String(err),
-    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(isAppError(err) ? { appCode: err.code } : typeof e?.code === 'string' ? { code: e.code } : {}),
   };
   if (process.send === undefined) throw err;
   process.send(message, () => process.exit(1));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../config/index.js';
+import { isAppError } from '../core/index.js';
 import { startServer } from './server.js';
 
 const SHIPPED_MODELS = new URL('../../models', import.meta.url).pathname;
@@ -170,8 +171,12 @@ test('a configured Redis that cannot be reached is a startup error, and nothing 
   try {
     await assert.rejects(
       startServer(
-        loadConfig({ PORT: '0', DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' }),
+        loadConfig({ PORT: '0', DATA_DIR: dir, REDIS_URL: 'redis://:pw@127.0.0.1:1/7', LOG_LEVEL: 'silent' }),
       ),
+      (err: unknown) =>
+        isAppError(err, 'CS_ERR_REDIS_UNAVAILABLE') &&
+        err.message.startsWith('Cannot connect to Redis at 127.0.0.1:1/7: connect ECONNREFUSED') &&
+        !err.message.includes('pw'),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { systemClock } from '../core/index.js';
@@ -12,6 +12,7 @@ import {
   RedisCache,
   startRetentionPurge,
 } from '../store/index.js';
+import { connectRedis } from './connect-redis.js';
 import { createThreatRecorder } from './graph-adapters.js';
 import { createGraphEnricher } from './graph-enricher.js';
 import { startServingLearning } from './learning.js';
@@ -57,16 +58,11 @@ export async function startServer(config: Config, role: ServerRole = { workers: 
     closers.push(() => store.close());
     let redis: Redis | undefined;
     if (config.REDIS_URL !== undefined) {
-      // Connect before serving (a configured Redis that is down is a startup error); later
-      // outages fail fast instead of queueing, and the cache and rate limits let requests through.
-      const client = new Redis(config.REDIS_URL, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-      });
-      client.on('error', (err) => logger.warn({ err }, 'redis error'));
+      // Connect before serving (a configured Redis that is down, or answers with an error, is a
+      // startup error); later outages fail fast instead of queueing, and the cache and rate limits
+      // let requests through.
+      const client = await connectRedis(config.REDIS_URL, { logger });
       closers.push(() => client.disconnect());
-      await client.connect();
       redis = client;
     }
     const parts = await loadServicePredictor(config, logger);

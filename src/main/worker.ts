@@ -1,8 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { systemClock } from '../core/index.js';
 import { createLearningCore, RedisModelEvents, startBullMqWorker } from '../learning/index.js';
 import { openStore } from '../store/index.js';
+import { connectRedis } from './connect-redis.js';
 import { processOwner, trainerFor } from './learning.js';
 import { createLogger } from './logger.js';
 
@@ -24,14 +25,14 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   if (config.REDIS_URL === undefined) throw new Error('startWorker needs REDIS_URL');
   const logger = createLogger(config);
   const store = await openStore(config);
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  });
-  redis.on('error', (err) => logger.warn({ err }, 'redis error'));
+  let redis: Redis;
   try {
-    await redis.connect();
+    redis = await connectRedis(config.REDIS_URL, { logger });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  try {
     const events = new RedisModelEvents(redis, config.REDIS_PREFIX);
     const core = createLearningCore({
       store,
