@@ -77,7 +77,7 @@ export interface AppDeps {
   predictor: Predictor;
   /** Prediction cache backend (in-process LRU or Redis); absent: no cache. */
   cache?: KeyValueCache;
-  /** Redis for shared rate limits; absent: in process. */
+  /** Redis for shared rate limits, also checked by `/ready`; absent: in process, no check. */
   redis?: Redis;
   /** Prefix of Redis keys. Default `cyberstreams:`. */
   redisPrefix?: string;
@@ -179,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     predictor: deps.predictor,
     clock: deps.clock,
     version: deps.version,
+    ...(deps.redis === undefined ? {} : { redis: deps.redis }),
   });
   await app.register(predictRoutes, {
     service,
