@@ -70,3 +70,31 @@ test('API limits are range-checked', () => {
   assert.throws(() => loadConfig({ PREDICTION_RETENTION_DAYS: '-5' }), /PREDICTION_RETENTION_DAYS/);
   assert.throws(() => loadConfig({ BODY_MAX_BYTES: '10' }), /BODY_MAX_BYTES/);
 });
+
+test('a rejected URL is echoed with its password masked', () => {
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'postgresx://user:s3cret@127.0.0.1/qa2' }),
+    (err: unknown) => {
+      assert.ok(isAppError(err, 'CS_ERR_CONFIG_INVALID'));
+      assert.equal(
+        err.message,
+        'Invalid configuration: DATABASE_URL: must match pattern "^(postgres|postgresql)://" (got "postgresx://user:***@127.0.0.1/qa2")',
+      );
+      assert.doesNotMatch(JSON.stringify(err.details), /s3cret/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => loadConfig({ REDIS_URL: 'http://:p@ss:w0rd@cache:6379/7' }),
+    (err: unknown) =>
+      isAppError(err, 'CS_ERR_CONFIG_INVALID') &&
+      err.message.includes('(got "http://:***@cache:6379/7")') &&
+      !/w0rd/.test(err.message),
+  );
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'pg://user@db/x?sslmode=require&password=s3cret' }),
+    (err: unknown) =>
+      isAppError(err, 'CS_ERR_CONFIG_INVALID') &&
+      err.message.includes('(got "pg://user@db/x?sslmode=require&password=***")'),
+  );
+});
