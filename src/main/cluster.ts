@@ -144,7 +144,8 @@ async function startClusterPrimary(config: Config): Promise<ServiceHandle> {
     await stopWorkers();
     throw err;
   }
-  logger.info({ address, workers: config.API_WORKERS }, 'cyberstreams cluster listening');
+  // Once for the service, like one process does; each worker logged `API worker listening`.
+  logger.info({ address, workers: config.API_WORKERS }, 'cyberstreams listening');
   let stopped: Promise<void> | undefined;
   return { address: address!, stop: () => (stopped ??= stopWorkers()) };
 }
@@ -173,6 +174,7 @@ async function startClusterWorker(config: Config): Promise<ServiceHandle> {
   const server = await startServer(config, {
     workers: config.API_WORKERS,
     prepareMetrics: (metrics) => clusterMetricsOf(metrics, id),
+    workerId: id,
   });
   let stopped: Promise<void> | undefined;
   const stop = () =>

@@ -36,6 +36,11 @@ export interface ServerRole {
   workers: number;
   /** Adjusts the metrics before anything registers on them (worker label, export through the primary). */
   prepareMetrics?: (metrics: ServiceMetrics) => void;
+  /**
+   * This worker's id inside a cluster: its start is logged as `API worker listening`
+   * with the id, and the primary alone logs `cyberstreams listening`, once. Absent: one process.
+   */
+  workerId?: string;
 }
 
 /**
@@ -158,11 +163,24 @@ export async function startServer(config: Config, role: ServerRole = { workers: 
     });
     closers.push(() => retention.stop());
     await warnAboutAuth(config, store.apiKeys.countActive.bind(store.apiKeys), logger);
-    const address = await app.listen({ host: config.HOST, port: config.PORT });
+    const worker = role.workerId;
+    const address = await app.listen({
+      host: config.HOST,
+      port: config.PORT,
+      ...(worker === undefined
+        ? {}
+        : { listenTextResolver: (a: string) => `API worker ${worker} shares the port at ${a}` }),
+    });
     learning.start();
     logger.info(
-      { address, store: store.kind, redis: redis !== undefined, model: learning.predictor.current() ?? null },
-      'cyberstreams listening',
+      {
+        address,
+        ...(worker === undefined ? {} : { worker }),
+        store: store.kind,
+        redis: redis !== undefined,
+        model: learning.predictor.current() ?? null,
+      },
+      worker === undefined ? 'cyberstreams listening' : 'API worker listening',
     );
     let stopping: Promise<void> | undefined;
     return { app, address, stop: () => (stopping ??= closeAll()) };

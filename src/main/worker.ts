@@ -3,13 +3,13 @@ import type { Config } from '../config/index.js';
 import { systemClock } from '../core/index.js';
 import { createLearningCore, RedisModelEvents, startBullMqWorker } from '../learning/index.js';
 import { openStore } from '../store/index.js';
-import { connectRedis } from './connect-redis.js';
+import { connectRedis, redisLocation } from './connect-redis.js';
 import { processOwner, trainerFor } from './learning.js';
 import { createLogger } from './logger.js';
 
 /** A running worker and how to stop it. */
 export interface RunningWorker {
-  /** What it works for, e.g. `bullmq redis://127.0.0.1:6379 queue cyberstreams-learning`. */
+  /** What it works for, e.g. `bullmq 127.0.0.1:6379/7 queue cyberstreams-learning` (with the DB index, never the password). */
   address: string;
   stop(): Promise<void>;
 }
@@ -65,7 +65,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     logger.info({ queue: 'cyberstreams-learning', store: store.kind }, 'cyberstreams worker started');
     let stopping: Promise<void> | undefined;
     return {
-      address: `bullmq ${new URL(config.REDIS_URL).host} queue cyberstreams-learning`,
+      address: `bullmq ${redisLocation(config.REDIS_URL)} queue cyberstreams-learning`,
       stop: () =>
         (stopping ??= (async () => {
           clearInterval(reputation);
