@@ -27,7 +27,21 @@ export interface ModelRegistryOptions {
    * replicas still learn of the change by polling.
    */
   onChange?: (family: string) => Promise<void> | void;
+  /**
+   * Called before a promotion or rollback makes a version serve (active,
+   * canary, shadow), with nothing changed yet: loads and checks its artefacts
+   * (an API replica) and throws to refuse the change. What it returns is
+   * called once the change is stored, before `onChange` (the replica swaps to
+   * the model it just loaded).
+   */
+  prepare?: ModelChangePreparer;
 }
+
+/** See {@link ModelRegistryOptions.prepare}. */
+export type ModelChangePreparer = (
+  version: StoredModelVersion,
+  to: PromotionStatus,
+) => Promise<(() => void) | undefined>;
 
 /** What registering the shipped model did. */
 export interface ShippedRegistration {
@@ -170,6 +184,7 @@ export class ModelRegistry {
   /**
    * Gives a version the active, canary or shadow status. The version holding
    * it now becomes retired (active) or goes back to candidate (canary, shadow).
+   * The `prepare` hook runs first: when it throws, nothing changes.
    */
   async promote(
     version: StoredModelVersion,
@@ -185,6 +200,7 @@ export class ModelRegistry {
         { details: { currentStatus: version.status } },
       );
     }
+    const commit = await this.#o.prepare?.(version, to);
     return this.#changed(
       this.#o.models.transition({
         family: version.family,
@@ -195,6 +211,7 @@ export class ModelRegistry {
         at: this.#o.clock.now(),
         demoteTo: to === 'active' ? 'retired' : 'candidate',
       }),
+      commit,
     );
   }
 
@@ -227,6 +244,7 @@ export class ModelRegistry {
    * Returns a family to the version that was active before the current one
    * (the latest version the history shows leaving `active`), retiring the
    * current one. CS_ERR_CONFLICT when there is no earlier active version.
+   * The `prepare` hook runs first on the version returned to: when it throws, nothing changes.
    */
   async rollback(family: string, actor: string, reason: string): Promise<ModelTransitionResult> {
     const current = await this.active(family);
@@ -243,6 +261,7 @@ export class ModelRegistry {
     const target = await this.#o.models.get(family, previous.version);
     if (target === undefined)
       throw new AppError('CS_ERR_NOT_FOUND', `No model version ${family}/${previous.version}`);
+    const commit = await this.#o.prepare?.(target, 'active');
     return this.#changed(
       this.#o.models.transition({
         family,
@@ -253,11 +272,16 @@ export class ModelRegistry {
         at: this.#o.clock.now(),
         demoteTo: 'retired',
       }),
+      commit,
     );
   }
 
-  async #changed(pending: Promise<ModelTransitionResult>): Promise<ModelTransitionResult> {
+  async #changed(
+    pending: Promise<ModelTransitionResult>,
+    commit?: () => void,
+  ): Promise<ModelTransitionResult> {
     const result = await pending;
+    commit?.();
     await this.#o.onChange?.(result.changed.family);
     return result;
   }
