@@ -64,6 +64,7 @@ export function createLearningCore(o: LearningCoreOptions): LearningCore {
     models: o.store.models,
     clock: o.clock,
     dataDir: o.config.DATA_DIR,
+    shippedDir: shippedModelDir(o.config),
     ...(o.onRegistryChange === undefined ? {} : { onChange: o.onRegistryChange }),
     ...(o.prepareRegistryChange === undefined ? {} : { prepare: o.prepareRegistryChange }),
   });

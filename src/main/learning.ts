@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -157,14 +156,11 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
   });
 
   // The shipped model is read from this build's MODELS_DIR, wherever it was when it was registered.
-  const dirOf = (record: StoredModelVersion) =>
-    shipped !== undefined && record.family === shipped.family && record.version === shipped.version
-      ? resolve(shippedModelDir(config))
-      : record.artefactDir;
+  const dirOf = (record: StoredModelVersion) => core.registry.artefactDirOf(record);
   const load = async (
     record: StoredModelVersion,
   ): Promise<LoadedVariant<PredictorInput, PredictorOutput>> => {
-    const dir = dirOf(record);
+    const dir = await dirOf(record);
     const [model, manifest] = await Promise.all([loadSeverityModel(dir), readManifest(dir)]);
     const support = await readDriftSupport(
       [dir, core.registry.versionDir(record.family, record.version)],
@@ -220,7 +216,7 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     try {
       loaded = await load(record);
     } catch (cause) {
-      const dir = dirOf(record);
+      const dir = await dirOf(record);
       throw new AppError(
         'CS_ERR_MODEL_UNLOADABLE',
         `${record.family}/${record.version} cannot be loaded on this replica from ${dir} (${cause instanceof Error ? cause.message : String(cause)}); nothing was changed. Its artefact directory must be on storage this replica and the worker share (DATA_DIR/models)`,

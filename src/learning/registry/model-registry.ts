@@ -22,6 +22,12 @@ export interface ModelRegistryOptions {
   /** `DATA_DIR`: new model versions go to `DATA_DIR/models/<family>/<version>/`. */
   dataDir: string;
   /**
+   * This build's shipped model directory (`MODELS_DIR/severity`): the shipped
+   * version is read from here by {@link ModelRegistry.artefactDirOf}, not from
+   * the path its record holds (the checkout of the process that registered it).
+   */
+  shippedDir?: string;
+  /**
    * Told after every status change (e.g. publishes to Redis so replicas swap
    * at once instead of at their next poll). Failures are the caller's to log;
    * replicas still learn of the change by polling.
@@ -58,9 +64,29 @@ export interface ShippedRegistration {
  */
 export class ModelRegistry {
   readonly #o: ModelRegistryOptions;
+  #shipped: Promise<{ family: string; version: string } | undefined> | undefined;
 
   constructor(options: ModelRegistryOptions) {
     this.#o = options;
+  }
+
+  /**
+   * Where this process reads a version's files: its own shipped directory for
+   * the shipped version (when `shippedDir` is set and holds that version),
+   * else the directory the record names.
+   */
+  async artefactDirOf(record: StoredModelVersion): Promise<string> {
+    const dir = this.#o.shippedDir;
+    if (dir !== undefined) {
+      this.#shipped ??= readManifest(dir).then(
+        (m) => ({ family: m.family, version: m.version }),
+        // No readable shipped model here: every record is read where it says.
+        () => undefined,
+      );
+      const shipped = await this.#shipped;
+      if (shipped?.family === record.family && shipped.version === record.version) return resolve(dir);
+    }
+    return record.artefactDir;
   }
 
   /** Where a new version's files go: `DATA_DIR/models/<family>/<version>/` (absolute). */
