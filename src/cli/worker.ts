@@ -4,8 +4,9 @@ import type { CliContext } from './context.js';
 
 /**
  * `cyberstreams worker`: runs the retraining jobs queued on Redis (BullMQ;
- * REDIS_URL must be set) until SIGINT/SIGTERM, then finishes or hands back
- * the running job and exits 0. Without REDIS_URL the API server runs jobs itself.
+ * REDIS_URL must be set) until SIGINT/SIGTERM, then stops the running
+ * training, hands its job back to the queue (waiting, the attempt not counted)
+ * and exits 0. Without REDIS_URL the API server runs jobs itself.
  */
 export function registerWorker(program: Command, ctx: CliContext): void {
   program

@@ -42,6 +42,7 @@ export const ERROR_CATALOGUE = {
   CS_ERR_UNSUPPORTED_MEDIA_TYPE: { kind: 'unsupported-media-type', title: 'Unsupported media type' },
   CS_ERR_LISTEN_FAILED: { kind: 'unavailable', title: 'Cannot listen on the configured address' },
   CS_ERR_REDIS_UNAVAILABLE: { kind: 'unavailable', title: 'Redis unavailable' },
+  CS_ERR_MODEL_UNLOADABLE: { kind: 'conflict', title: 'Model version cannot be loaded by this replica' },
 } as const satisfies Record<string, { kind: ErrorKind; title: string }>;
 
 /** A stable error code from {@link ERROR_CATALOGUE}. */

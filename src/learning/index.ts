@@ -71,6 +71,7 @@ export {
   type RetrainTriggersOptions,
 } from './jobs/retrain-triggers.js';
 export {
+  type ModelChangePreparer,
   ModelRegistry,
   type ModelRegistryOptions,
   PROMOTION_STATUSES,

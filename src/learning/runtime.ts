@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import type { Clock } from '../core/index.js';
 import type { Store } from '../store/index.js';
 import { JobRunner } from './jobs/job-runner.js';
-import { ModelRegistry } from './registry/model-registry.js';
+import { type ModelChangePreparer, ModelRegistry } from './registry/model-registry.js';
 import { baseWeightsFromReputation, ReputationLearner } from './reputation/reputation-learner.js';
 import { RetrainJob } from './retrain/retrain-job.js';
 import type { CandidateTrainer } from './retrain/train-spec.js';
@@ -38,6 +38,8 @@ export interface LearningCoreOptions {
   owner: string;
   /** Told after every registry status change (e.g. Redis pub/sub). */
   onRegistryChange?: (family: string) => Promise<void> | void;
+  /** Loads and checks a version before a promotion or rollback makes it serve (see `ModelRegistryOptions.prepare`). */
+  prepareRegistryChange?: ModelChangePreparer;
   logger?: LearningLogger;
 }
 
@@ -62,7 +64,9 @@ export function createLearningCore(o: LearningCoreOptions): LearningCore {
     models: o.store.models,
     clock: o.clock,
     dataDir: o.config.DATA_DIR,
+    shippedDir: shippedModelDir(o.config),
     ...(o.onRegistryChange === undefined ? {} : { onChange: o.onRegistryChange }),
+    ...(o.prepareRegistryChange === undefined ? {} : { prepare: o.prepareRegistryChange }),
   });
   const reputation = new ReputationLearner({
     feedback: o.store.feedback,

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { type Clock, systemClock } from '../core/index.js';
+import { AppError, type Clock, isAppError, systemClock } from '../core/index.js';
 import {
   type LearningHttpDeps,
   LearningMetrics,
@@ -27,6 +26,7 @@ import {
   type JobQueue,
   type LearningCore,
   type LoadedVariant,
+  type ModelChangePreparer,
   ModelRouter,
   ModelWatcher,
   ObservationBuffer,
@@ -98,6 +98,8 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
   const events = o.redis === undefined ? undefined : new RedisModelEvents(o.redis, config.REDIS_PREFIX);
   // Set once the watcher exists: a change made through this replica (API promote, rollback) swaps here at once.
   let swapHere: (family: string) => void = () => {};
+  // Set once the loader exists: a promotion or rollback through this replica first loads the version here.
+  let prepareHere: ModelChangePreparer = async () => undefined;
   const core = createLearningCore({
     store,
     config,
@@ -105,6 +107,7 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
     trainer: trainerFor(config),
     owner,
     logger,
+    prepareRegistryChange: (version, to) => prepareHere(version, to),
     onRegistryChange: async (changed: string) => {
       swapHere(changed);
       await events
@@ -153,14 +156,11 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
   });
 
   // The shipped model is read from this build's MODELS_DIR, wherever it was when it was registered.
-  const dirOf = (record: StoredModelVersion) =>
-    shipped !== undefined && record.family === shipped.family && record.version === shipped.version
-      ? resolve(shippedModelDir(config))
-      : record.artefactDir;
+  const dirOf = (record: StoredModelVersion) => core.registry.artefactDirOf(record);
   const load = async (
     record: StoredModelVersion,
   ): Promise<LoadedVariant<PredictorInput, PredictorOutput>> => {
-    const dir = dirOf(record);
+    const dir = await dirOf(record);
     const [model, manifest] = await Promise.all([loadSeverityModel(dir), readManifest(dir)]);
     const support = await readDriftSupport(
       [dir, core.registry.versionDir(record.family, record.version)],
@@ -210,6 +210,29 @@ export async function startServingLearning(o: ServingLearningOptions): Promise<S
   await watcher?.sync();
   swapHere = (changed) => {
     if (changed === family) watcher?.notify();
+  };
+  prepareHere = async (record, to) => {
+    let loaded: LoadedVariant<PredictorInput, PredictorOutput>;
+    try {
+      loaded = await load(record);
+    } catch (cause) {
+      const dir = await dirOf(record);
+      throw new AppError(
+        'CS_ERR_MODEL_UNLOADABLE',
+        `${record.family}/${record.version} cannot be loaded on this replica from ${dir} (${cause instanceof Error ? cause.message : String(cause)}); nothing was changed. Its artefact directory must be on storage this replica and the worker share (DATA_DIR/models)`,
+        {
+          cause,
+          details: {
+            family: record.family,
+            version: record.version,
+            artefactDir: dir,
+            ...(isAppError(cause) ? { causeCode: cause.code } : {}),
+          },
+        },
+      );
+    }
+    if (watcher === undefined || record.family !== family) return undefined;
+    return () => watcher.install(to, loaded);
   };
 
   const onFinished = (job: StoredLearningJob) => {

@@ -35,3 +35,33 @@ export async function postgresTestSchema(): Promise<{
     },
   };
 }
+
+/**
+ * Creates a uniquely named, empty database next to the test database (for
+ * code that uses the `public` schema of DATABASE_URL, e.g. a whole server),
+ * and returns its URL and a function that drops it.
+ */
+export async function postgresTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `cs_t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}

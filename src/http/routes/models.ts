@@ -207,7 +207,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox<LearningHttpDeps> = async (a
       config: { auth: ['admin'] },
       schema: {
         ...READ,
-        summary: 'Make a version active (or canary, shadow); every replica swaps within MODEL_POLL_MS',
+        summary:
+          'Make a version active (or canary, shadow); loaded on this replica first (409 when it cannot be), which swaps at once; the others within MODEL_POLL_MS',
         params: VersionParamsSchema,
         body: PromoteRequestSchema,
         response: { 200: TransitionReplySchema, ...PROTECTED_ERRORS, 404: ProblemSchema, 409: ProblemSchema },

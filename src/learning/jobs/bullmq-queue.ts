@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Clock } from '../../core/index.js';
 import type { LearningJobRepository, StoredLearningJob } from '../../store/index.js';
 import type { JobQueue } from './job-queue.js';
@@ -99,6 +99,12 @@ export interface BullMqWorkerOptions {
 /** A running BullMQ worker. */
 export interface RunningBullMqWorker {
   worker: Worker<LearningJobData>;
+  /**
+   * Stops taking jobs and stops the running one (its training is aborted); the
+   * job is handed back to the queue, waiting, with its attempt not counted, in
+   * Redis and in the store. Resolves once that bookkeeping is written, so the
+   * store and the Redis connection can be closed after it.
+   */
   close(): Promise<void>;
 }
 
@@ -116,15 +122,22 @@ export async function startBullMqWorker(options: BullMqWorkerOptions): Promise<R
       const record = await jobs.get(job.data.jobId);
       if (record === undefined) throw new Error(`No job record ${job.data.jobId}`);
       if (record.status === 'succeeded' || record.status === 'failed') return record.result;
-      const outcome = await runner.attempt(
-        record,
-        record.attempts + 1,
-        settings.attempts,
-        abort.signal,
-        (f) => {
-          job.updateProgress(Math.round(f * 100)).catch(options.onError);
-        },
-      );
+      // BullMQ's progress writes one after another, all done before the job is handed back or finished.
+      let reported: Promise<void> = Promise.resolve();
+      let lastPercent = -1;
+      const outcome = await runner
+        .attempt(record, record.attempts + 1, settings.attempts, abort.signal, (f) => {
+          const percent = Math.round(f * 100);
+          if (percent === lastPercent) return;
+          lastPercent = percent;
+          reported = reported.then(() => job.updateProgress(percent).then(() => {}, options.onError));
+        })
+        .finally(() => reported);
+      if (outcome.status === 'interrupted') {
+        // A graceful stop: back to waiting, not failed, so the next worker runs it (BullMQ counts no attempt).
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       if (outcome.status === 'busy') {
         await job.moveToDelayed(Date.now() + (options.busyRetryMs ?? 5_000), token);
         throw new DelayedError();

@@ -97,6 +97,8 @@ export class InProcessJobQueue implements JobQueue {
         if (job === undefined || job.status === 'succeeded' || job.status === 'failed') continue;
         const attempt = job.attempts + 1;
         const outcome = await this.#o.runner.attempt(job, attempt, this.#o.attempts, this.#abort.signal);
+        // Stopped by close(): stored queued, for recover() in the next process.
+        if (outcome.status === 'interrupted') continue;
         if (outcome.status === 'busy') this.#later(id, this.#o.busyRetryMs ?? 5_000);
         else if (outcome.status === 'failed' && !outcome.final)
           this.#later(id, this.#o.backoffMs * 2 ** (attempt - 1));

@@ -17,6 +17,10 @@ export interface JobQueue {
    * collapse into one job.
    */
   enqueue(request: RetrainRequest): Promise<{ job: StoredLearningJob; created: boolean }>;
-  /** Stops taking jobs; for the in-process queue also waits for or aborts the running one. */
+  /**
+   * Stops taking jobs; the in-process queue also aborts the running one and
+   * resolves once it is stored queued again (attempt not counted), so the
+   * store may be closed right after.
+   */
   close(): Promise<void>;
 }

@@ -30,7 +30,9 @@ export interface JobRunnerOptions {
 export type AttemptOutcome =
   | { status: 'succeeded'; result: unknown }
   | { status: 'failed'; error: Error; final: boolean }
-  | { status: 'busy' };
+  | { status: 'busy' }
+  /** Stopped by the signal (a graceful shutdown): stored queued again, the attempt not counted. */
+  | { status: 'interrupted' };
 
 /**
  * Runs one attempt of a job the same way for every queue: takes the family's
@@ -38,6 +40,11 @@ export type AttemptOutcome =
  * marks the job running, reports progress into the store, and records the
  * outcome (succeeded; queued again with the error while retries remain; or
  * failed). A held lease is not an attempt: the queue runs the job later.
+ * Nor is an attempt the signal stops (the process is shutting down): the job
+ * is stored queued again with its attempt count unchanged, for the next
+ * process to run from the start. Every progress write is finished before the
+ * attempt's outcome is written and before `attempt` resolves, so the caller
+ * may close the store right after.
  */
 export class JobRunner {
   readonly #o: JobRunnerOptions;
@@ -80,18 +87,28 @@ export class JobRunner {
         o.clock.now(),
       );
       let last = 0;
+      // Progress writes one after another, so a late one never lands after (and over) the outcome.
+      let written: Promise<void> = Promise.resolve();
+      let over = false;
       const progress: ProgressReporter = (fraction, message) => {
+        // A trainer still reporting after the attempt ended (a child finishing its epoch) writes nothing.
+        if (over) return;
         onProgress?.(fraction, message);
         const now = o.clock.now();
         // At most a few writes a second; the final state is always written below.
         if (now - last < 250) return;
         last = now;
-        o.jobs
-          .update(job.id, { progress: Math.min(1, Math.max(0, fraction)), message }, now)
-          .catch(o.onError);
+        written = written.then(() =>
+          o.jobs
+            .update(job.id, { progress: Math.min(1, Math.max(0, fraction)), message }, now)
+            .then(() => {}, o.onError),
+        );
       };
       try {
-        const result = await o.execute(job, progress, signal);
+        const result = await o.execute(job, progress, signal).finally(() => {
+          over = true;
+          return written;
+        });
         await o.jobs.update(
           job.id,
           { status: 'succeeded', progress: 1, result, finishedAt: o.clock.now(), message: summarise(result) },
@@ -100,8 +117,23 @@ export class JobRunner {
         return { status: 'succeeded', result };
       } catch (err) {
         if (err instanceof TrainingBusyError) return { status: 'busy' };
+        if (signal.aborted) {
+          await o.jobs.update(
+            job.id,
+            {
+              status: 'queued',
+              attempts: attempt - 1,
+              progress: 0,
+              startedAt: null,
+              message: `attempt ${attempt} of ${maxAttempts} stopped by a shutdown; queued again, the attempt not counted`,
+              error: null,
+            },
+            o.clock.now(),
+          );
+          return { status: 'interrupted' };
+        }
         const error = err instanceof Error ? err : new Error(String(err));
-        const final = attempt >= maxAttempts || signal.aborted;
+        const final = attempt >= maxAttempts;
         await o.jobs.update(
           job.id,
           {

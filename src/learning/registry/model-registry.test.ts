@@ -63,3 +63,58 @@ test('registry: shipped model active on a fresh dir, idempotent; rollback and pr
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('registry: the prepare hook runs before promote and rollback; when it throws nothing changes, else its commit runs before onChange', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-registry-'));
+  const store = openSqliteStore({ path: join(dir, 's.sqlite') });
+  const events: string[] = [];
+  let refuse: string | undefined;
+  const registry = new ModelRegistry({
+    models: store.models,
+    clock: fixedClock(5_000),
+    dataDir: join(dir, 'data'),
+    onChange: () => {
+      events.push('onChange');
+    },
+    prepare: async (v, to) => {
+      events.push(`prepare ${v.version} ${to}`);
+      if (v.version === refuse) throw new Error(`cannot load ${v.version}`);
+      return () => events.push(`commit ${v.version} ${to}`);
+    },
+  });
+  try {
+    const shipped = join(dir, 'shipped');
+    const version = await writeTinyModel(shipped, baseDocs(50, 1));
+    const { record } = await registry.registerShipped(shipped);
+    const manifest = record.manifest as Parameters<ModelRegistry['registerCandidate']>[0]['manifest'];
+    const r2 = await registry.registerCandidate({
+      manifest: { ...manifest, version: 'r2', parentVersion: version },
+      artefactDir: join(dir, 'r2'),
+      metrics: {},
+      evaluation: null,
+      actor: 'test',
+      reason: 'test',
+    });
+    events.length = 0;
+    refuse = 'r2';
+    await assert.rejects(registry.promote(r2, 'active', 'api', 'go'), /cannot load r2/);
+    assert.deepEqual(events, ['prepare r2 active']);
+    assert.equal((await registry.active(record.family))?.version, version);
+    assert.equal((await registry.find('r2')).status, 'candidate');
+    assert.equal((await registry.history(record.family, 'r2')).length, 1);
+
+    refuse = undefined;
+    events.length = 0;
+    await registry.promote(r2, 'active', 'api', 'go');
+    assert.deepEqual(events, ['prepare r2 active', 'commit r2 active', 'onChange']);
+
+    refuse = version;
+    events.length = 0;
+    await assert.rejects(registry.rollback(record.family, 'api', 'back'), /cannot load/);
+    assert.deepEqual(events, [`prepare ${version} active`]);
+    assert.equal((await registry.active(record.family))?.version, 'r2');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -22,12 +22,32 @@ export interface ModelRegistryOptions {
   /** `DATA_DIR`: new model versions go to `DATA_DIR/models/<family>/<version>/`. */
   dataDir: string;
   /**
+   * This build's shipped model directory (`MODELS_DIR/severity`): the shipped
+   * version is read from here by {@link ModelRegistry.artefactDirOf}, not from
+   * the path its record holds (the checkout of the process that registered it).
+   */
+  shippedDir?: string;
+  /**
    * Told after every status change (e.g. publishes to Redis so replicas swap
    * at once instead of at their next poll). Failures are the caller's to log;
    * replicas still learn of the change by polling.
    */
   onChange?: (family: string) => Promise<void> | void;
+  /**
+   * Called before a promotion or rollback makes a version serve (active,
+   * canary, shadow), with nothing changed yet: loads and checks its artefacts
+   * (an API replica) and throws to refuse the change. What it returns is
+   * called once the change is stored, before `onChange` (the replica swaps to
+   * the model it just loaded).
+   */
+  prepare?: ModelChangePreparer;
 }
+
+/** See {@link ModelRegistryOptions.prepare}. */
+export type ModelChangePreparer = (
+  version: StoredModelVersion,
+  to: PromotionStatus,
+) => Promise<(() => void) | undefined>;
 
 /** What registering the shipped model did. */
 export interface ShippedRegistration {
@@ -44,9 +64,29 @@ export interface ShippedRegistration {
  */
 export class ModelRegistry {
   readonly #o: ModelRegistryOptions;
+  #shipped: Promise<{ family: string; version: string } | undefined> | undefined;
 
   constructor(options: ModelRegistryOptions) {
     this.#o = options;
+  }
+
+  /**
+   * Where this process reads a version's files: its own shipped directory for
+   * the shipped version (when `shippedDir` is set and holds that version),
+   * else the directory the record names.
+   */
+  async artefactDirOf(record: StoredModelVersion): Promise<string> {
+    const dir = this.#o.shippedDir;
+    if (dir !== undefined) {
+      this.#shipped ??= readManifest(dir).then(
+        (m) => ({ family: m.family, version: m.version }),
+        // No readable shipped model here: every record is read where it says.
+        () => undefined,
+      );
+      const shipped = await this.#shipped;
+      if (shipped?.family === record.family && shipped.version === record.version) return resolve(dir);
+    }
+    return record.artefactDir;
   }
 
   /** Where a new version's files go: `DATA_DIR/models/<family>/<version>/` (absolute). */
@@ -170,6 +210,7 @@ export class ModelRegistry {
   /**
    * Gives a version the active, canary or shadow status. The version holding
    * it now becomes retired (active) or goes back to candidate (canary, shadow).
+   * The `prepare` hook runs first: when it throws, nothing changes.
    */
   async promote(
     version: StoredModelVersion,
@@ -185,6 +226,7 @@ export class ModelRegistry {
         { details: { currentStatus: version.status } },
       );
     }
+    const commit = await this.#o.prepare?.(version, to);
     return this.#changed(
       this.#o.models.transition({
         family: version.family,
@@ -195,6 +237,7 @@ export class ModelRegistry {
         at: this.#o.clock.now(),
         demoteTo: to === 'active' ? 'retired' : 'candidate',
       }),
+      commit,
     );
   }
 
@@ -227,6 +270,7 @@ export class ModelRegistry {
    * Returns a family to the version that was active before the current one
    * (the latest version the history shows leaving `active`), retiring the
    * current one. CS_ERR_CONFLICT when there is no earlier active version.
+   * The `prepare` hook runs first on the version returned to: when it throws, nothing changes.
    */
   async rollback(family: string, actor: string, reason: string): Promise<ModelTransitionResult> {
     const current = await this.active(family);
@@ -243,6 +287,7 @@ export class ModelRegistry {
     const target = await this.#o.models.get(family, previous.version);
     if (target === undefined)
       throw new AppError('CS_ERR_NOT_FOUND', `No model version ${family}/${previous.version}`);
+    const commit = await this.#o.prepare?.(target, 'active');
     return this.#changed(
       this.#o.models.transition({
         family,
@@ -253,11 +298,16 @@ export class ModelRegistry {
         at: this.#o.clock.now(),
         demoteTo: 'retired',
       }),
+      commit,
     );
   }
 
-  async #changed(pending: Promise<ModelTransitionResult>): Promise<ModelTransitionResult> {
+  async #changed(
+    pending: Promise<ModelTransitionResult>,
+    commit?: () => void,
+  ): Promise<ModelTransitionResult> {
     const result = await pending;
+    commit?.();
     await this.#o.onChange?.(result.changed.family);
     return result;
   }

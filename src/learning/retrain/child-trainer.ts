@@ -33,6 +33,10 @@ export class ChildProcessTrainer implements CandidateTrainer {
 
   train(spec: TrainSpec, progress: TrainProgress, signal: AbortSignal): Promise<TrainOutcome> {
     return new Promise<TrainOutcome>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(new Error('retraining aborted'));
+        return;
+      }
       const child = fork(this.#entry, [], {
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -65,6 +69,8 @@ export class ChildProcessTrainer implements CandidateTrainer {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       child.on('message', (m: ChildMessage) => {
+        // After an abort the child may go on until its epoch ends: its reports go nowhere.
+        if (settled) return;
         if (m.type === 'progress') progress(m.fraction, m.message);
         else if (m.type === 'done') finish(() => resolve(m.outcome));
         else if (m.type === 'error') {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import {
   baseDocs,
@@ -20,6 +20,7 @@ import { ModelRegistry } from '../registry/model-registry.js';
 import { learningSettingsFrom } from '../settings.js';
 import { RetrainJob, type RetrainResult } from './retrain-job.js';
 import { inlineTrainer } from './train-candidate.js';
+import type { TrainSpec } from './train-spec.js';
 
 async function setup(dir: string) {
   const shipped = join(dir, 'shipped');
@@ -209,6 +210,72 @@ test('reading many feedback items lets the event loop turn, so the API keeps ans
     );
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the shipped parent is read from this process's shipped directory, not the registering checkout's path", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cs-retrain-shipped-'));
+  try {
+    // Registered by a replica whose checkout was at `first/`; this process has the same model at `here/`.
+    const first = join(dir, 'first', 'severity');
+    await writeTinyModel(first, baseDocs(100, 1));
+    writeJsonl(join(dir, 'base.jsonl'), baseDocs(50, 1));
+    writeJsonl(join(dir, 'holdout.jsonl'), baseDocs(50, 77, 'h'));
+    const store = openSqliteStore({ path: join(dir, 'store.sqlite') });
+    try {
+      const dataDir = join(dir, 'data');
+      const { record } = await new ModelRegistry({
+        models: store.models,
+        clock: systemClock,
+        dataDir,
+      }).registerShipped(first);
+      const here = join(dir, 'here', 'severity');
+      cpSync(first, here, { recursive: true });
+      rmSync(join(dir, 'first'), { recursive: true });
+      const registry = new ModelRegistry({
+        models: store.models,
+        clock: systemClock,
+        dataDir,
+        shippedDir: here,
+      });
+      assert.equal(await registry.artefactDirOf(record), resolve(here));
+      const other = { ...record, version: 'r-other', artefactDir: join(dir, 'r-other') };
+      assert.equal(await registry.artefactDirOf(other), other.artefactDir);
+
+      const specs: TrainSpec[] = [];
+      const job = new RetrainJob({
+        store,
+        registry,
+        clock: systemClock,
+        settings: learningSettingsFrom(loadConfig({ RETRAIN_BASE_DATA: join(dir, 'base.jsonl') })),
+        holdoutPath: join(dir, 'holdout.jsonl'),
+        trainer: {
+          train: async (spec) => {
+            specs.push(spec);
+            throw new Error('stop here');
+          },
+        },
+      });
+      const { job: stored } = await store.jobs.createUnlessQueued({
+        id: randomUUID(),
+        kind: 'retrain',
+        family: record.family,
+        trigger: 'manual',
+        requestedBy: null,
+        payload: { reason: 'test', settings: {} },
+        createdAt: Date.now(),
+      });
+      await assert.rejects(
+        job.run(stored, () => {}, new AbortController().signal),
+        /stop here/,
+      );
+      assert.equal(specs[0]?.parentDir, resolve(here));
+      assert.equal(specs[0]?.parentDriftDirs[0], resolve(here));
+    } finally {
+      await store.close();
+    }
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -83,12 +83,14 @@ export class RetrainJob {
     const version = newVersionName(d.clock.now());
     const outDir = d.registry.versionDir(job.family, version);
     const baseData = await this.#baseData();
+    // The shipped parent is read from this process's MODELS_DIR, not the registering replica's checkout.
+    const parentDir = await d.registry.artefactDirOf(parent);
     const spec: TrainSpec = {
       family: job.family,
       version,
       outDir,
-      parentDir: parent.artefactDir,
-      parentDriftDirs: [parent.artefactDir, d.registry.versionDir(parent.family, parent.version)],
+      parentDir,
+      parentDriftDirs: [parentDir, d.registry.versionDir(parent.family, parent.version)],
       baseData,
       holdoutPath: d.holdoutPath,
       overrides: payload.settings,

@@ -67,6 +67,15 @@ export class ModelWatcher<I extends RoutableInput, O extends ScoredOutput> {
     void this.sync();
   }
 
+  /**
+   * Serves `variant` in `slot` now (a change made through this replica, from
+   * the model its request loaded), without waiting for a pass.
+   */
+  install(slot: SlotName, variant: LoadedVariant<I, O>): void {
+    this.#o.router.set(slot, variant);
+    this.#o.onSwap?.(slot, variant);
+  }
+
   /** Stops polling and waits for a pass in progress. */
   async stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);

@@ -102,6 +102,8 @@ export interface CliProcess {
   ready: string;
   /** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). Returns the exit code. */
   stop(graceMs?: number): Promise<number | null>;
+  /** What it wrote to standard output so far (the log's JSON lines; the last 1 MB). */
+  stdout(): string;
 }
 
 /**
@@ -118,7 +120,11 @@ export async function startCliProcess(
   const entry = fileURLToPath(new URL('./cli-process.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out = (out + chunk.toString('utf8')).slice(-1_000_000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let err = '';
@@ -144,6 +150,7 @@ export async function startCliProcess(
   });
   return {
     ready,
+    stdout: () => out,
     stop: async (graceMs = 30_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
