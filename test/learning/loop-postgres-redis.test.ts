@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/index.js';
-import { TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { postgresTestDatabase } from '../helpers/postgres.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import {
   type CliProcess,
@@ -21,32 +21,6 @@ import {
 } from './helpers/loop.js';
 import { novelTexts } from './helpers/synthetic.js';
 
-/** A fresh PostgreSQL database (the servers use the `public` schema of DATABASE_URL) and how to drop it. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `cs_e2e_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
 /**
  * The loop on PostgreSQL and Redis with two API processes and one worker
  * process (`cyberstreams serve` twice and `cyberstreams worker`, each its own
@@ -57,7 +31,8 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
  */
 test('PostgreSQL + Redis: two API processes and one worker process share one retraining and both swap', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cs-loop-pg-'));
-  const db = await freshDatabase();
+  // The servers use the `public` schema of DATABASE_URL: a database of their own.
+  const db = await postgresTestDatabase();
   const prefix = `cs-e2e-${randomBytes(4).toString('hex')}:`;
   try {
     const { shippedVersion, env } = await writeLoopFixtures(dir);
