@@ -1,5 +1,5 @@
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
-import { AppError } from '../core/index.js';
+import { AppError, withTimeout } from '../core/index.js';
 
 /**
  * Answers 503 CS_ERR_TIMEOUT when a route's async handler has not settled
@@ -18,14 +18,11 @@ export function installHandlerTimeout(app: FastifyInstance, timeoutMs: number): 
     route.handler = function timed(this: FastifyInstance, request, reply) {
       const result = handler.call(this, request, reply);
       if (!(result instanceof Promise)) return result;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new AppError('CS_ERR_TIMEOUT', 'The request took longer than the time limit')),
-          timeoutMs,
-        );
-      });
-      return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+      return withTimeout(
+        result,
+        timeoutMs,
+        () => new AppError('CS_ERR_TIMEOUT', 'The request took longer than the time limit'),
+      );
     };
   });
 }

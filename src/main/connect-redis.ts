@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AppError } from '../core/index.js';
+import { AppError, withTimeout } from '../core/index.js';
 
 /**
  * Where a Redis URL points, for messages and banners: `host:port/db`, with
@@ -57,20 +57,17 @@ export async function connectRedis(url: string, options: ConnectRedisOptions): P
     if (starting) startError ??= err;
     else options.logger.warn({ err }, 'redis error');
   });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([
+    await withTimeout(
       (async () => {
         await client.connect();
         // ioredis reports a failed SELECT or AUTH in the handshake as an 'error' event only.
         if (startError !== undefined) throw startError;
         await client.ping();
       })(),
-      deadline,
-    ]);
+      timeoutMs,
+      () => new Error(`no answer within ${timeoutMs} ms`),
+    );
   } catch (err) {
     client.disconnect();
     // "Connection is closed." says nothing; the event before it says why.
@@ -80,8 +77,6 @@ export async function connectRedis(url: string, options: ConnectRedisOptions): P
       `Cannot connect to Redis at ${redisLocation(url)}: ${cause.message}`,
       { cause, details: { redis: redisLocation(url) } },
     );
-  } finally {
-    clearTimeout(timer);
   }
   starting = false;
   return client;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
-import type { Clock } from '../../core/index.js';
+import { type Clock, withTimeout } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import type { Predictor } from '../predictor.js';
 import { ProbeQuerySchema } from '../schemas/common.js';
@@ -26,17 +26,7 @@ export interface HealthDeps {
 
 /** Resolves when Redis answers PING within `timeoutMs`, else rejects with why. */
 async function pingRedis(redis: ReadyRedis, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      redis.ping(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer to PING within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withTimeout(redis.ping(), timeoutMs, () => new Error(`no answer to PING within ${timeoutMs} ms`));
 }
 
 const HealthReply = Type.Object({
