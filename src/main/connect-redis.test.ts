@@ -2,20 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { pino } from 'pino';
+import { freePort } from '../../test/helpers/ports.js';
 import { TEST_REDIS_URL } from '../../test/helpers/redis.js';
 import { isAppError } from '../core/index.js';
 import { connectRedis, redisLocation } from './connect-redis.js';
 
 const logger = pino({ level: 'silent' });
-
-/** A port nothing listens on: bound, read, then released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The URL with another database index. */
 function withDb(url: string, db: number): string {

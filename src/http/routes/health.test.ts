@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { fakePredictor } from '../../../test/api/helpers/fake-predictor.js';
+import { freePort } from '../../../test/helpers/ports.js';
 import { TEST_REDIS_URL } from '../../../test/helpers/redis.js';
 import { fixedClock } from '../../core/index.js';
 import { openSqliteStore } from '../../store/index.js';
@@ -28,15 +28,6 @@ async function makeApp(redis: Redis) {
       await store.close();
     },
   };
-}
-
-/** A port nothing listens on: bound, read, then released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 test('GET /ready with Redis up lists a passing redis check', async () => {
